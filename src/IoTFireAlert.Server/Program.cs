@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-await app.RunAsync().ConfigureAwait(false);
+using IoTFireAlert.Server.Hosting;
+
+// Entry point: `IoTFireAlert.Server [--demo] [--config path] [import-devices FILE]`.
+return await ServerHost.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace IoTFireAlert.Server.Devices;
+
+/// <summary>
+/// The in-memory registry the pipeline reads on every message. Lookups by a span of chars
+/// (the device id as decoded from the topic or payload) allocate nothing; registration from
+/// the API replaces or adds entries without stopping the readers.
+/// </summary>
+public sealed class DeviceDirectory
+{
+    private readonly ConcurrentDictionary<string, DeviceEntry> _devices = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeviceEntry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly Action<DeviceEntry>? _prepare;
+
+    /// <param name="prepare">Called for every new or updated entry before it is visible (e.g. to resolve its rules).</param>
+    public DeviceDirectory(Action<DeviceEntry>? prepare = null)
+    {
+        _prepare = prepare;
+        _bySpan = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public int Count => _devices.Count;
+
+    public ICollection<DeviceEntry> Entries => _devices.Values;
+
+    public bool TryGet(ReadOnlySpan<char> deviceId, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out DeviceEntry entry) =>
+        _bySpan.TryGetValue(deviceId, out entry);
+
+    public DeviceEntry Register(DeviceRecord record)
+    {
+        if (_devices.TryGetValue(record.Id, out var existing))
+        {
+            existing.Record = record;
+            _prepare?.Invoke(existing);
+            return existing;
+        }
+
+        var entry = new DeviceEntry(record);
+        _prepare?.Invoke(entry);
+        return _devices.GetOrAdd(record.Id, entry);
+    }
+
+    public DeviceStatus? StatusOf(string deviceId)
+    {
+        if (!_devices.TryGetValue(deviceId, out var entry))
+        {
+            return null;
+        }
+
+        var seen = entry.LastSeenUnixMs;
+        return new DeviceStatus(!entry.OfflineRaised && seen > 0 && entry.ReportedState != 2, seen == 0 ? null : seen);
+    }
+}

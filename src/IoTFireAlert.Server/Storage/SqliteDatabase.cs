@@ -1,0 +1,70 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace IoTFireAlert.Server.Storage;
+
+/// <summary>
+/// The embedded SQLite store: opens connections with the pragmas every writer needs and applies
+/// the schema at start. WAL lets the API read while the alarm writer commits.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+
+    public SqliteDatabase(string path, string synchronous = "NORMAL")
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        Path = path;
+        _synchronous = synchronous.ToUpperInvariant() switch
+        {
+            "FULL" => "FULL",
+            "NORMAL" => "NORMAL",
+            "EXTRA" => "EXTRA",
+            _ => throw new ArgumentException($"Storage:Synchronous must be NORMAL, FULL or EXTRA, not '{synchronous}'.", nameof(synchronous)),
+        };
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // NORMAL in WAL mode survives a process crash (kill -9): a committed transaction is in the
+        // WAL file before commit returns. FULL also survives power loss, at a cost per commit.
+        connection.Execute($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+        return connection;
+    }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
+        return connection;
+    }
+
+    public void ApplySchema()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("IoTFireAlert.Server.Storage.Schema.sql")
+            ?? throw new InvalidOperationException("the schema resource is missing from the build");
+        using var reader = new StreamReader(stream);
+        var sql = reader.ReadToEnd();
+        using var connection = Open();
+        connection.Execute(sql);
+    }
+}
