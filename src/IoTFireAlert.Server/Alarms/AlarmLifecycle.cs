@@ -10,7 +10,7 @@ namespace IoTFireAlert.Server.Alarms;
 /// Applies verdicts and operator actions to the alarms table inside the writer's transaction.
 /// Only the alarm writer calls it, from one task, so its in-memory correlation window needs no lock.
 /// </summary>
-public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner planner)
+public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner planner, IEnumerable<IAlarmTransactionHook> hooks)
 {
     private static readonly JsonSerializerOptions Json = AlarmJson.Options;
 
@@ -223,7 +223,7 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         _sites[alarm.Site] = site;
     }
 
-    private static void Clear(IDbConnection connection, IDbTransaction transaction, string deviceId, AlarmType type, double value, long at, List<AlarmEvent> events)
+    private void Clear(IDbConnection connection, IDbTransaction transaction, string deviceId, AlarmType type, double value, long at, List<AlarmEvent> events)
     {
         var typeName = type.ToString();
         var active = connection.QuerySingleOrDefault<AlarmRecord>(
@@ -271,8 +271,15 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@alarmId, @at, @what, @actor, @detail)",
             new { alarmId, at, what, actor, detail }, transaction);
 
-    internal static AlarmEvent Event(IDbConnection connection, IDbTransaction transaction, AlarmRecord alarm, string kind, long nowMs)
+    private readonly IAlarmTransactionHook[] _hooks = hooks.ToArray();
+
+    private AlarmEvent Event(IDbConnection connection, IDbTransaction transaction, AlarmRecord alarm, string kind, long nowMs)
     {
+        foreach (var hook in _hooks)
+        {
+            hook.OnAlarmChanged(connection, transaction, alarm, kind, nowMs);
+        }
+
         var body = JsonSerializer.Serialize(alarm, Json);
         var id = connection.ExecuteScalar<long>(
             "INSERT INTO alarm_events (alarm_id, at, kind, body) VALUES (@alarmId, @nowMs, @kind, @body) RETURNING id",

@@ -25,7 +25,7 @@ internal sealed class AlarmWriterFixture : IAsyncDisposable
         Hub = new AlarmEventHub();
         Events = Hub.Subscribe(100_000);
         DeadLetters = new DeadLetterStore(Database, new DeadLetterOptions(), TimeProvider.System);
-        Writer = new AlarmWriter(Database, new AlarmLifecycle(Options, Planner), Hub, new OutboxSignal(), DeadLetters, Options, TimeProvider.System, NullLogger<AlarmWriter>.Instance);
+        Writer = new AlarmWriter(Database, new AlarmLifecycle(Options, Planner, []), Hub, new OutboxSignal(), DeadLetters, Options, TimeProvider.System, NullLogger<AlarmWriter>.Instance);
         Queries = new AlarmQueries(Database);
         Writer.StartAsync(_stop.Token).GetAwaiter().GetResult();
     }
