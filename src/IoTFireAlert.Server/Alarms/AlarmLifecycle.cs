@@ -36,7 +36,7 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
             {
                 case AlarmCondition.Raised:
                 case AlarmCondition.Repeat:
-                    Raise(connection, transaction, work.Device, transition.Type, transition.Severity, transition.Value, at, nowMs, work.Detail, events, outboxAdded);
+                    Raise(connection, transaction, work.Device, transition.Type, transition.Severity, transition.Value, at, nowMs, work.Detail, work.Sequence, events, outboxAdded);
                     break;
                 case AlarmCondition.Cleared:
                     Clear(connection, transaction, work.Device.Id, transition.Type, transition.Value, at, events);
@@ -109,16 +109,22 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         _ => "fault",
     };
 
-    private void Raise(IDbConnection connection, IDbTransaction transaction, DeviceRecord device, AlarmType type, Severity severity, double value, long at, long nowMs, string? detail, List<AlarmEvent> events, List<long> outboxAdded)
+    private void Raise(IDbConnection connection, IDbTransaction transaction, DeviceRecord device, AlarmType type, Severity severity, double value, long at, long nowMs, string? detail, long? sequence, List<AlarmEvent> events, List<long> outboxAdded)
     {
         var typeName = type.ToString();
         var active = connection.QuerySingleOrDefault<AlarmRecord>(
             $"SELECT {AlarmColumns.Select} FROM alarms WHERE device_id = @id AND type = @typeName AND active = 1", new { id = device.Id, typeName }, transaction);
         if (active is not null)
         {
+            if (sequence is not null && active.LastSeq == sequence)
+            {
+                // The same message again (a QoS 1 redelivery after a crash): already counted.
+                return;
+            }
+
             // A repeat updates the one active alarm: the database's partial unique index forbids a second.
-            connection.Execute("UPDATE alarms SET count = count + 1, last_at = max(last_at, @at), last_value = @value, cleared_at = NULL WHERE id = @aid",
-                new { at, value, aid = active.Id }, transaction);
+            connection.Execute("UPDATE alarms SET count = count + 1, last_at = max(last_at, @at), last_value = @value, cleared_at = NULL, last_seq = @sequence WHERE id = @aid",
+                new { at, value, sequence, aid = active.Id }, transaction);
             events.Add(Event(connection, transaction, Get(connection, transaction, active.Id)!, "updated", nowMs));
             return;
         }
@@ -143,11 +149,11 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         var incidentId = device.Site is null ? (long?)null : JoinIncident(connection, transaction, device.Site, severity, at);
         var alarmId = connection.ExecuteScalar<long>(
             """
-            INSERT INTO alarms (device_id, type, severity, state, active, site, incident_id, raised_at, last_at, count, first_value, last_value)
-            VALUES (@deviceId, @typeName, @severity, 'Active', 1, @site, @incidentId, @at, @at, 1, @value, @value)
+            INSERT INTO alarms (device_id, type, severity, state, active, site, incident_id, raised_at, last_at, count, first_value, last_value, last_seq)
+            VALUES (@deviceId, @typeName, @severity, 'Active', 1, @site, @incidentId, @at, @at, 1, @value, @value, @sequence)
             RETURNING id
             """,
-            new { deviceId = device.Id, typeName, severity = severity.ToString(), site = device.Site, incidentId, at, value }, transaction);
+            new { deviceId = device.Id, typeName, severity = severity.ToString(), site = device.Site, incidentId, at, value, sequence }, transaction);
         Timeline(connection, transaction, alarmId, nowMs, "raised", null, detail ?? $"{typeName} value {value}");
         var alarm = Get(connection, transaction, alarmId)!;
 
@@ -196,7 +202,7 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         // Raise the fire on the smoke detector: it is the device that places the fire in the building.
         var smokeDevice = site.SmokeDevice == device.Id ? device : device with { Id = site.SmokeDevice };
         var detail = $"smoke alarm #{site.SmokeAlarmId} and electrical alarm #{site.ElectricalAlarmId} at site {alarm.Site} within {options.CorrelationWindowSeconds} s";
-        Raise(connection, transaction, smokeDevice, AlarmType.Fire, Severity.Critical, alarm.LastValue ?? 1, Math.Max(site.SmokeAt, site.ElectricalAt), nowMs, detail, events, outboxAdded);
+        Raise(connection, transaction, smokeDevice, AlarmType.Fire, Severity.Critical, alarm.LastValue ?? 1, Math.Max(site.SmokeAt, site.ElectricalAt), nowMs, detail, null, events, outboxAdded);
     }
 
     private void Remember(AlarmRecord alarm)

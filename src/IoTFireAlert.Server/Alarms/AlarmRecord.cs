@@ -28,4 +28,7 @@ public sealed record AlarmRecord
     public string? Cause { get; init; }
     /// <summary>The dispatch decision as JSON (responders, ETAs), when one was made.</summary>
     public string? Dispatch { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long? LastSeq { get; init; }
 }

@@ -16,8 +16,11 @@ public abstract class AlarmWork
 /// them: it runs only after the transaction holding the alarm has committed, which is how a
 /// received alarm survives a crash (the broker redelivers anything not acknowledged).
 /// </summary>
-public sealed class DeviceVerdicts(DeviceRecord device, AlarmTransition[] transitions, Action? afterCommit, string? detail = null) : AlarmWork
+public sealed class DeviceVerdicts(DeviceRecord device, AlarmTransition[] transitions, Action? afterCommit, string? detail = null, long? sequence = null) : AlarmWork
 {
+    /// <summary>The payload's sequence number, when it had one: how a redelivered message is told from a new one.</summary>
+    public long? Sequence { get; } = sequence;
+
     public DeviceRecord Device { get; } = device;
     public AlarmTransition[] Transitions { get; } = transitions;
     public Action? AfterCommit { get; } = afterCommit;

@@ -43,7 +43,10 @@ CREATE TABLE IF NOT EXISTS alarms (
     resolved_at   INTEGER,
     resolved_by   TEXT,
     cause         TEXT,
-    dispatch      TEXT
+    dispatch      TEXT,
+    -- The sequence number of the message that last counted on this alarm: a redelivery of the
+    -- same message (QoS 1 after a crash) is recognised and not counted twice.
+    last_seq      INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS alarms_one_active ON alarms(device_id, type) WHERE active = 1;
 CREATE INDEX IF NOT EXISTS alarms_raised ON alarms(raised_at);

@@ -218,4 +218,24 @@ public sealed class AlarmWriterTests
         var timeline = await f.Queries.TimelineAsync(alarm.Id, CancellationToken.None);
         Assert.Contains(timeline, t => t.Event == "dispatched" && t.Detail!.Contains("ETA", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Redelivery_OfTheSameSequence_IsNotCountedTwice_ANewSequenceIs()
+    {
+        await using var f = new AlarmWriterFixture();
+        var device = AlarmWriterFixture.Device("SD-SEQ");
+        async Task Deliver(long sequence)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await f.Writer.EnqueueAsync(new DeviceVerdicts(device, [AlarmWriterFixture.Raise(AlarmType.SmokeAlarm, Severity.Critical)], done.SetResult, sequence: sequence), CancellationToken.None);
+            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await Deliver(41);
+        await Deliver(41);
+        Assert.Equal(1, Assert.Single(await f.AllAsync("SD-SEQ")).Count);
+
+        await Deliver(42);
+        Assert.Equal(2, Assert.Single(await f.AllAsync("SD-SEQ")).Count);
+    }
 }
