@@ -22,7 +22,14 @@ public sealed class PipelineOptions
     /// <summary>Offline = no message for 2 x the device's heartbeat interval + this grace.</summary>
     public int OfflineGraceSeconds { get; set; } = 60;
 
+    /// <summary>Sustained messages per second one device may send before it is throttled and flagged.</summary>
+    public double DeviceMessagesPerSecond { get; set; } = 5;
+
+    /// <summary>Messages one device may send in a burst (a fire makes a detector chatty for a moment).</summary>
+    public double DeviceBurst { get; set; } = 50;
+
     public string? Validate() =>
+        DeviceMessagesPerSecond <= 0 || DeviceBurst < 1 ? "Pipeline: DeviceMessagesPerSecond must be > 0 and DeviceBurst >= 1" :
         Partitions is < 1 or > 256 ? "Pipeline:Partitions must be within 1..256"
         : PartitionCapacity is < 16 or > 10_000_000 ? "Pipeline:PartitionCapacity must be within 16..10000000"
         : MaxPayloadBytes is < 64 or > 256 * 1024 * 1024 ? "Pipeline:MaxPayloadBytes must be within 64..268435456"
