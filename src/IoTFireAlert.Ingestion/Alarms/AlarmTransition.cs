@@ -11,4 +11,12 @@ public readonly record struct AlarmTransition(
     Severity Severity,
     AlarmCondition Condition,
     double Value,
-    long TimestampUnixMs);
+    long TimestampUnixMs)
+{
+    /// <summary>
+    /// The phase or port whose reading caused the transition (0 when the signal has one channel).
+    /// The alarm itself is per device and type: it is raised when the first channel trips and
+    /// cleared when the last one recovers.
+    /// </summary>
+    public byte Channel { get; init; }
+}

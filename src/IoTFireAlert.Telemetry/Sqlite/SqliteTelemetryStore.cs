@@ -1,0 +1,356 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Dapper;
+using IoTFireAlert.Ingestion.Readings;
+using IoTFireAlert.Telemetry.Points;
+using Microsoft.Data.Sqlite;
+
+namespace IoTFireAlert.Telemetry.Sqlite;
+
+/// <summary>
+/// The embedded time-series store, so the server runs without InfluxDB: the same schema as tables
+/// (<c>reading</c> in long form — one row per field — plus <c>fleet_position</c> and
+/// <c>alarm_event</c>), indexed by time, with a periodic sweep deleting rows older than the
+/// retention. Calls copy their rows into a bounded queue; one writer task inserts them in
+/// transactions, so callers never contend on the database.
+/// </summary>
+public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        CREATE TABLE IF NOT EXISTS reading (
+            time_ms     INTEGER NOT NULL,
+            measurement TEXT    NOT NULL,
+            device_id   TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            vendor      TEXT    NOT NULL,
+            site        TEXT    NOT NULL,
+            grid        TEXT    NOT NULL,
+            field       TEXT    NOT NULL,
+            value       REAL    NOT NULL);
+        CREATE INDEX IF NOT EXISTS reading_device_time ON reading (device_id, time_ms);
+        CREATE INDEX IF NOT EXISTS reading_time ON reading (time_ms);
+        CREATE TABLE IF NOT EXISTS fleet_position (
+            time_ms    INTEGER NOT NULL,
+            vehicle_id TEXT    NOT NULL,
+            lat        REAL    NOT NULL,
+            lon        REAL    NOT NULL,
+            speed_kmh  REAL,
+            heading    REAL,
+            status     TEXT);
+        CREATE INDEX IF NOT EXISTS fleet_position_vehicle_time ON fleet_position (vehicle_id, time_ms);
+        CREATE INDEX IF NOT EXISTS fleet_position_time ON fleet_position (time_ms);
+        CREATE TABLE IF NOT EXISTS alarm_event (
+            time_ms   INTEGER NOT NULL,
+            device_id TEXT    NOT NULL,
+            kind      TEXT    NOT NULL,
+            vendor    TEXT    NOT NULL,
+            site      TEXT    NOT NULL,
+            grid      TEXT    NOT NULL,
+            type      TEXT    NOT NULL,
+            condition TEXT    NOT NULL,
+            severity  INTEGER NOT NULL,
+            active    INTEGER NOT NULL,
+            value     REAL);
+        CREATE INDEX IF NOT EXISTS alarm_event_device_time ON alarm_event (device_id, time_ms);
+        CREATE INDEX IF NOT EXISTS alarm_event_time ON alarm_event (time_ms);
+        """;
+
+    private readonly SqliteTelemetryOptions _options;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _connection;
+    private readonly Channel<SqliteRowBatch> _channel;
+    private readonly ConcurrentQueue<SqliteRowBatch> _pool = new();
+    private readonly TimeProvider _time;
+    private readonly Task _loop;
+    private long _rowsWritten;
+    private long _rowsDeleted;
+
+    public SqliteTelemetryStore(SqliteTelemetryOptions options, TimeProvider? timeProvider = null)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid SQLite telemetry options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = options.Path, Pooling = true }.ToString();
+        _connection = new SqliteConnection(_connectionString);
+        _connection.Open();
+        _connection.Execute(Schema);
+        _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(RunAsync);
+    }
+
+    public long RowsWritten => Volatile.Read(ref _rowsWritten);
+
+    /// <summary>Rows removed by the retention sweep.</summary>
+    public long RowsDeleted => Volatile.Read(ref _rowsDeleted);
+
+    public ValueTask WriteReadingsAsync(DecodedBatch batch, ReadOnlyMemory<DeviceTags?> devices, long receivedUnixMs, CancellationToken cancellationToken = default)
+    {
+        var rows = Rent();
+        var tags = devices.Span;
+        for (var i = 0; i < batch.Count && i < tags.Length; i++)
+        {
+            if (tags[i] is not { } device)
+            {
+                continue;
+            }
+
+            ref var report = ref batch[i];
+            var timeMs = (report.Flags & ReportFlags.HasTimestamp) != 0 ? report.TimestampUnixMs : receivedUnixMs;
+            foreach (var reading in batch.Readings(report))
+            {
+                if (double.IsFinite(reading.Value))
+                {
+                    var value = PointNames.IsFlag(reading.Signal) ? (reading.Value != 0 ? 1 : 0) : reading.Value;
+                    rows.Readings.Add(new(timeMs, device, PointNames.Field(reading.Signal, reading.Channel), value));
+                }
+            }
+
+            if ((report.Flags & ReportFlags.HasSequence) != 0)
+            {
+                rows.Readings.Add(new(timeMs, device, "seq", report.Sequence));
+            }
+
+            if ((report.Flags & ReportFlags.Heartbeat) != 0)
+            {
+                rows.Readings.Add(new(timeMs, device, "heartbeat", 1));
+            }
+
+            if ((report.Flags & ReportFlags.Test) != 0)
+            {
+                rows.Readings.Add(new(timeMs, device, "test", 1));
+            }
+        }
+
+        return Enqueue(rows, cancellationToken);
+    }
+
+    public ValueTask WritePositionsAsync(ReadOnlyMemory<FleetPosition> positions, CancellationToken cancellationToken = default)
+    {
+        var rows = Rent();
+        foreach (ref readonly var position in positions.Span)
+        {
+            rows.Positions.Add(position);
+        }
+
+        return Enqueue(rows, cancellationToken);
+    }
+
+    public ValueTask WriteAlarmEventAsync(AlarmEvent alarm, CancellationToken cancellationToken = default)
+    {
+        var rows = Rent();
+        rows.Alarms.Add(alarm);
+        return Enqueue(rows, cancellationToken);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var marker = Rent();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        marker.Flushed = done;
+        await _channel.Writer.WriteAsync(marker, cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<SeriesPoint>> ReadAsync(string deviceId, DateTimeOffset from, DateTimeOffset to, string? field = null, CancellationToken cancellationToken = default)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = "SELECT time_ms AS TimeMs, field AS Field, value AS Value FROM reading " +
+                  "WHERE device_id = @deviceId AND time_ms >= @from AND time_ms < @to" +
+                  (field is null ? "" : " AND field = @field") +
+                  " ORDER BY time_ms, field";
+        var rows = await connection.QueryAsync<(long TimeMs, string Field, double Value)>(new CommandDefinition(
+            sql,
+            new { deviceId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), field },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs), r.Field, r.Value))];
+    }
+
+    /// <summary>Positions of one vehicle in a time range, oldest first (for the trajectory view).</summary>
+    public async Task<IReadOnlyList<FleetPosition>> ReadPositionsAsync(string vehicleId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long TimeMs, string VehicleId, double Lat, double Lon, double? Speed, double? Heading, string? Status)>(new CommandDefinition(
+            "SELECT time_ms, vehicle_id, lat, lon, speed_kmh, heading, status FROM fleet_position " +
+            "WHERE vehicle_id = @vehicleId AND time_ms >= @from AND time_ms < @to ORDER BY time_ms",
+            new { vehicleId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new FleetPosition(r.VehicleId, r.TimeMs, r.Lat, r.Lon, r.Speed ?? double.NaN, r.Heading ?? double.NaN, r.Status ?? ""))];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private SqliteRowBatch Rent() => _pool.TryDequeue(out var rows) ? rows : new SqliteRowBatch();
+
+    private ValueTask Enqueue(SqliteRowBatch rows, CancellationToken cancellationToken)
+    {
+        if (rows.IsEmpty)
+        {
+            _pool.Enqueue(rows);
+            return ValueTask.CompletedTask;
+        }
+
+        return _channel.Writer.TryWrite(rows) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(rows, cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        var nextSweep = _time.GetUtcNow();
+        var pending = new List<SqliteRowBatch>();
+        while (true)
+        {
+            if (_time.GetUtcNow() >= nextSweep)
+            {
+                DeleteExpired();
+                nextSweep = _time.GetUtcNow() + _options.RetentionSweepInterval;
+            }
+
+            // Drain what is queued into one transaction: one fsync for many calls.
+            while (pending.Count < 256 && reader.TryRead(out var rows))
+            {
+                pending.Add(rows);
+            }
+
+            if (pending.Count > 0)
+            {
+                Insert(pending);
+                foreach (var rows in pending)
+                {
+                    rows.Flushed?.TrySetResult();
+                    rows.Clear();
+                    _pool.Enqueue(rows);
+                }
+
+                pending.Clear();
+                continue;
+            }
+
+            using var timer = new CancellationTokenSource();
+            var readable = reader.WaitToReadAsync().AsTask();
+            var sweep = Task.Delay(Max(nextSweep - _time.GetUtcNow(), TimeSpan.Zero), _time, timer.Token);
+            if (await Task.WhenAny(readable, sweep).ConfigureAwait(false) == readable && !await readable.ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await timer.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Insert(List<SqliteRowBatch> batches)
+    {
+        using var transaction = _connection.BeginTransaction();
+        using var reading = _connection.CreateCommand();
+        reading.Transaction = transaction;
+        reading.CommandText = "INSERT INTO reading VALUES ($t, $m, $d, $k, $v, $s, $g, $f, $x)";
+        var rp = AddParameters(reading, "$t", "$m", "$d", "$k", "$v", "$s", "$g", "$f", "$x");
+        using var position = _connection.CreateCommand();
+        position.Transaction = transaction;
+        position.CommandText = "INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)";
+        var pp = AddParameters(position, "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
+        using var alarm = _connection.CreateCommand();
+        alarm.Transaction = transaction;
+        alarm.CommandText = "INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)";
+        var ap = AddParameters(alarm, "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
+        long written = 0;
+        foreach (var batch in batches)
+        {
+            foreach (var row in batch.Readings)
+            {
+                rp[0].Value = row.TimeMs;
+                rp[1].Value = row.Device.Measurement;
+                rp[2].Value = row.Device.DeviceId;
+                rp[3].Value = row.Device.Measurement;
+                rp[4].Value = row.Device.Vendor;
+                rp[5].Value = row.Device.Site;
+                rp[6].Value = row.Device.Grid;
+                rp[7].Value = row.Field;
+                rp[8].Value = row.Value;
+                written += reading.ExecuteNonQuery();
+            }
+
+            foreach (var p in batch.Positions)
+            {
+                pp[0].Value = p.TimestampUnixMs;
+                pp[1].Value = p.VehicleId;
+                pp[2].Value = p.Latitude;
+                pp[3].Value = p.Longitude;
+                pp[4].Value = double.IsFinite(p.SpeedKmh) ? p.SpeedKmh : DBNull.Value;
+                pp[5].Value = double.IsFinite(p.HeadingDegrees) ? p.HeadingDegrees : DBNull.Value;
+                pp[6].Value = p.Status ?? (object)DBNull.Value;
+                written += position.ExecuteNonQuery();
+            }
+
+            foreach (var a in batch.Alarms)
+            {
+                ap[0].Value = a.Transition.TimestampUnixMs;
+                ap[1].Value = a.Device.DeviceId;
+                ap[2].Value = a.Device.Measurement;
+                ap[3].Value = a.Device.Vendor;
+                ap[4].Value = a.Device.Site;
+                ap[5].Value = a.Device.Grid;
+                ap[6].Value = PointNames.AlarmType(a.Transition.Type);
+                ap[7].Value = PointNames.Condition(a.Transition.Condition);
+                ap[8].Value = (int)a.Transition.Severity;
+                ap[9].Value = a.Transition.Condition == Ingestion.Alarms.AlarmCondition.Cleared ? 0 : 1;
+                ap[10].Value = double.IsFinite(a.Transition.Value) ? a.Transition.Value : DBNull.Value;
+                written += alarm.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+        Interlocked.Add(ref _rowsWritten, written);
+    }
+
+    private void DeleteExpired()
+    {
+        var cutoff = (_time.GetUtcNow() - _options.Retention).ToUnixTimeMilliseconds();
+        var deleted = 0;
+        foreach (var table in (string[])["reading", "fleet_position", "alarm_event"])
+        {
+            deleted += _connection.Execute($"DELETE FROM {table} WHERE time_ms < @cutoff", new { cutoff });
+        }
+
+        Interlocked.Add(ref _rowsDeleted, deleted);
+    }
+
+    private static SqliteParameter[] AddParameters(SqliteCommand command, params string[] names)
+    {
+        var parameters = new SqliteParameter[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            parameters[i] = command.CreateParameter();
+            parameters[i].ParameterName = names[i];
+            command.Parameters.Add(parameters[i]);
+        }
+
+        command.Prepare();
+        return parameters;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

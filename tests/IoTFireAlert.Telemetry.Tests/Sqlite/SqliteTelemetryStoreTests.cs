@@ -1,0 +1,128 @@
+using IoTFireAlert.Ingestion.Alarms;
+using IoTFireAlert.Ingestion.Readings;
+using IoTFireAlert.Telemetry.Points;
+using IoTFireAlert.Telemetry.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace IoTFireAlert.Telemetry.Tests.Sqlite;
+
+public sealed class SqliteTelemetryStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "iotfire-sqlite-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly DeviceTags _ef = new("EF-1", DeviceKind.ElectricalFireMonitor, "acme", "柯桥", "G1");
+    private readonly DeviceTags _sd = new("SD-1", DeviceKind.SmokeDetector, "acme");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private SqliteTelemetryOptions Options(TimeSpan? retention = null, TimeSpan? sweep = null) => new()
+    {
+        Path = Path.Combine(_dir, "telemetry.db"),
+        Retention = retention ?? TimeSpan.FromDays(3650),
+        RetentionSweepInterval = sweep ?? TimeSpan.FromHours(1),
+    };
+
+    [Fact]
+    public async Task Read_ByTimeRangeAndField_ReturnsExactlyThoseRows()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();
+        await using (var store = new SqliteTelemetryStore(Options()))
+        {
+            var batch = new DecodedBatch();
+            for (var i = 0; i < 10; i++)
+            {
+                batch.Clear();
+                ref var ef = ref batch.BeginReport("EF-1");
+                ef.Flags = ReportFlags.HasTimestamp;
+                ef.TimestampUnixMs = t0 + (i * 1000);
+                batch.Add(new Reading(Signal.ResidualCurrentMilliamps, 10 + i));
+                batch.Add(new Reading(Signal.CableTemperatureCelsius, 40 + i, 2));
+                ref var sd = ref batch.BeginReport("SD-1");
+                sd.Flags = ReportFlags.HasTimestamp;
+                sd.TimestampUnixMs = t0 + (i * 1000);
+                batch.Add(new Reading(Signal.SmokeAlarm, i % 2));
+                await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef, _sd }, 0);
+            }
+
+            await store.FlushAsync();
+            Assert.Equal(30, store.RowsWritten);
+
+            var all = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t0 + 2000), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 5000));
+            Assert.Equal(6, all.Count);
+            Assert.Equal(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(t0 + 2000), "cable_temp_c_2", 42), all[0]);
+            Assert.Equal(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(t0 + 2000), "residual_current_ma", 12), all[1]);
+            Assert.Equal(t0 + 4000, all[^1].Time.ToUnixTimeMilliseconds());
+
+            var one = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 100_000), "residual_current_ma");
+            Assert.Equal(Enumerable.Range(10, 10).Select(v => (double)v), one.Select(p => p.Value));
+
+            var smoke = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 100_000), "smoke");
+            Assert.Equal([0, 1, 0, 1, 0, 1, 0, 1, 0, 1], smoke.Select(p => p.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Sweep_RowsOlderThanRetention_AreDeleted()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var store = new SqliteTelemetryStore(Options(TimeSpan.FromDays(1), TimeSpan.FromMilliseconds(100)));
+        var batch = new DecodedBatch();
+        foreach (var age in new[] { TimeSpan.FromDays(3), TimeSpan.FromDays(2), TimeSpan.FromHours(1), TimeSpan.FromMinutes(1) })
+        {
+            ref var report = ref batch.BeginReport("EF-1");
+            report.Flags = ReportFlags.HasTimestamp;
+            report.TimestampUnixMs = (now - age).ToUnixTimeMilliseconds();
+            batch.Add(new Reading(Signal.ResidualCurrentMilliamps, age.TotalHours));
+        }
+
+        await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef, _ef, _ef, _ef }, 0);
+        await store.WritePositionsAsync(new[] { new FleetPosition("V1", (now - TimeSpan.FromDays(5)).ToUnixTimeMilliseconds(), 30, 120, 1, 2, "idle") });
+        await store.WriteAlarmEventAsync(new AlarmEvent(_ef, new AlarmTransition(AlarmType.ResidualCurrentAlarm, Severity.Major, AlarmCondition.Raised, 500, now.ToUnixTimeMilliseconds())));
+        await store.FlushAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.RowsDeleted < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var left = await store.ReadAsync("EF-1", now.AddDays(-10), now.AddDays(1));
+        Assert.Equal([1.0, 1.0 / 60], left.Select(p => p.Value));
+        Assert.Empty(await store.ReadPositionsAsync("V1", now.AddDays(-10), now));
+        Assert.Equal(3, store.RowsDeleted);
+    }
+
+    [Fact]
+    public async Task Restart_RowsPersist()
+    {
+        var t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var batch = new DecodedBatch();
+        ref var report = ref batch.BeginReport("EF-1");
+        report.Flags = ReportFlags.HasTimestamp;
+        report.TimestampUnixMs = t;
+        batch.Add(new Reading(Signal.VoltageVolts, 229.5, 1));
+        await using (var store = new SqliteTelemetryStore(Options()))
+        {
+            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef }, 0);
+        }
+
+        await using var reopened = new SqliteTelemetryStore(Options());
+        var points = await reopened.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 1));
+        Assert.Equal(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(t), "voltage_v_1", 229.5), Assert.Single(points));
+    }
+
+    [Fact]
+    public void Options_Invalid_ClearMessages()
+    {
+        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero }.Validate();
+
+        Assert.Contains(errors, e => e.Contains("Path", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Retention", StringComparison.Ordinal));
+    }
+}
