@@ -49,6 +49,6 @@ public sealed class DeviceDirectory
         }
 
         var seen = entry.LastSeenUnixMs;
-        return new DeviceStatus(!entry.OfflineRaised && seen > 0 && entry.ReportedState != 2, seen == 0 ? null : seen);
+        return new DeviceStatus(!entry.State.IsOffline && seen > 0 && entry.ReportedState != 2, seen == 0 ? null : seen);
     }
 }

@@ -30,7 +30,4 @@ public sealed partial class DeviceEntry(DeviceRecord record)
         get => Volatile.Read(ref _reportedState);
         set => Volatile.Write(ref _reportedState, value);
     }
-
-    /// <summary>Set by the offline monitor (its only writer) while an Offline alarm stands for this device.</summary>
-    public bool OfflineRaised { get; set; }
 }

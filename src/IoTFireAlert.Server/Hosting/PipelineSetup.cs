@@ -74,6 +74,7 @@ public static class PipelineSetup
         ServerHost.AddHosted<IngestionPipeline>(services);
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<IngestionPipeline>());
         services.AddSingleton<IHealthSignal>(sp => sp.GetRequiredService<IngestionPipeline>());
+        ServerHost.AddHosted<MessageRate>(services);
 
         if (telemetry.UsesInfluxDb)
         {

@@ -114,6 +114,8 @@ public static class ServerHost
         AlarmEndpoints.Map(app);
         AlarmStreamEndpoint.Map(app);
         DeadLetterEndpoints.Map(app);
+        TelemetryEndpoints.Map(app);
+        SummaryEndpoints.Map(app);
         return app;
     }
 
