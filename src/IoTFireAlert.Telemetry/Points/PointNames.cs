@@ -71,11 +71,13 @@ public static class PointNames
             AlarmTypeStrings[i] = typeName;
             AlarmTypeBytes[i] = Encoding.UTF8.GetBytes(typeName);
         }
+
+        // After the tables: static initializers run before this constructor's body.
+        DeviceMeasurements = [.. Enum.GetValues<DeviceKind>().Select(Measurement).Distinct()];
     }
 
     /// <summary>Every device measurement, for queries that read across kinds.</summary>
-    public static IReadOnlyList<string> DeviceMeasurements { get; } =
-        [.. Enum.GetValues<DeviceKind>().Select(Measurement).Distinct()];
+    public static IReadOnlyList<string> DeviceMeasurements { get; }
 
     public static string Measurement(DeviceKind kind) => MeasurementStrings[(byte)kind];
 

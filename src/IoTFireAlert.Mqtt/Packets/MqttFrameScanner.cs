@@ -1,0 +1,87 @@
+using System.Buffers;
+
+namespace IoTFireAlert.Mqtt.Packets;
+
+/// <summary>
+/// Finds packet boundaries in received bytes without decoding them. The fast path reads
+/// the fixed header from <see cref="ReadOnlySequence{T}.FirstSpan"/>; only a header split
+/// across segments takes the slow path. Decoding fields is the readers' job, so a partly
+/// received packet costs nothing but this scan.
+/// </summary>
+public static class MqttFrameScanner
+{
+    /// <summary>The largest value a 4-byte Variable Byte Integer can hold (§1.5.5).</summary>
+    public const int MaxRemainingLength = 268_435_455;
+
+    /// <returns>
+    /// <see cref="OperationStatus.Done"/> with a complete frame at the start of <paramref name="buffer"/>,
+    /// <see cref="OperationStatus.NeedMoreData"/> when it is incomplete; throws
+    /// <see cref="MqttProtocolException"/> for a malformed header or a packet above <paramref name="maximumPacketSize"/>.
+    /// </returns>
+    public static OperationStatus TryScan(in ReadOnlySequence<byte> buffer, int maximumPacketSize, out MqttFrame frame)
+    {
+        var first = buffer.FirstSpan;
+        if (first.Length >= 5 || first.Length == buffer.Length)
+        {
+            return TryScan(first, buffer.Length, maximumPacketSize, out frame);
+        }
+
+        Span<byte> header = stackalloc byte[5];
+        var available = (int)Math.Min(5, buffer.Length);
+        buffer.Slice(0, available).CopyTo(header);
+        return TryScan(header[..available], buffer.Length, maximumPacketSize, out frame);
+    }
+
+    /// <summary>Scans a contiguous buffer (all received bytes).</summary>
+    public static OperationStatus TryScan(ReadOnlySpan<byte> buffer, int maximumPacketSize, out MqttFrame frame) =>
+        TryScan(buffer, buffer.Length, maximumPacketSize, out frame);
+
+    private static OperationStatus TryScan(ReadOnlySpan<byte> header, long available, int maximumPacketSize, out MqttFrame frame)
+    {
+        frame = default;
+        if (header.Length < 2)
+        {
+            return OperationStatus.NeedMoreData;
+        }
+
+        var first = header[0];
+        if (first >> 4 == 0)
+        {
+            throw new MqttProtocolException("Packet type 0 is reserved (§2.1.2).", MqttReasonCode.MalformedPacket);
+        }
+
+        var value = 0;
+        var multiplier = 1;
+        var index = 1;
+        while (true)
+        {
+            if (index == 5)
+            {
+                throw new MqttProtocolException("Remaining Length longer than 4 bytes (§1.5.5).", MqttReasonCode.MalformedPacket);
+            }
+
+            if (index >= header.Length)
+            {
+                return OperationStatus.NeedMoreData;
+            }
+
+            var b = header[index++];
+            value += (b & 0x7F) * multiplier;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+
+            multiplier <<= 7;
+        }
+
+        var total = index + (long)value;
+        if (total > maximumPacketSize)
+        {
+            throw new MqttProtocolException($"Packet of {total} bytes exceeds the maximum packet size {maximumPacketSize}.", MqttReasonCode.PacketTooLarge);
+        }
+
+        frame = new MqttFrame(first, index, value);
+        return available >= total ? OperationStatus.Done : OperationStatus.NeedMoreData;
+    }
+}

@@ -1,0 +1,6 @@
+namespace IoTFireAlert.Mqtt.Packets;
+
+public sealed class MqttPingRespPacket : MqttPacket
+{
+    public override MqttPacketType Type => MqttPacketType.PingResp;
+}
