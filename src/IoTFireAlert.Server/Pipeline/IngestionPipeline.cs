@@ -92,12 +92,12 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
                 {
                     if ((int)granted[i] >= 0x80)
                     {
-                        throw new MqttSubscribeException($"the broker refused the subscription to {filters[i].TopicFilter}: {granted[i]} (check the account's ACL)");
+                        throw new InvalidOperationException($"the broker refused the subscription to {filters[i].Filter}: {granted[i]} (check the account's ACL)");
                     }
                 }
 
                 _problem = null;
-                _logger.LogInformation("subscribed on {Host}:{Port} as {ClientId}: {Filters}", _settings.Host, _settings.Port, _client.ClientId, string.Join(", ", filters.Select(f => f.TopicFilter)));
+                _logger.LogInformation("subscribed on {Host}:{Port} as {ClientId}: {Filters}", _settings.Host, _settings.Port, _client.ClientId, string.Join(", ", filters.Select(f => f.Filter)));
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)

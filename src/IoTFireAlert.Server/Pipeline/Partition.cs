@@ -3,14 +3,10 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using IoTFireAlert.Ingestion.Alarms;
-using IoTFireAlert.Ingestion.Decoders;
 using IoTFireAlert.Ingestion.Readings;
-using IoTFireAlert.Ingestion.Rules;
 using IoTFireAlert.Mqtt;
 using IoTFireAlert.Server.Alarms;
-using IoTFireAlert.Server.DeadLetters;
 using IoTFireAlert.Server.Devices;
-using IoTFireAlert.Telemetry;
 using IoTFireAlert.Telemetry.Points;
 
 namespace IoTFireAlert.Server.Pipeline;
@@ -106,7 +102,7 @@ public sealed class Partition
         CountVendor(vendor);
         if (message.Topic.Kind == UplinkTopicKind.State)
         {
-            await StateAsync(message, vendor, topicDevice, cancellationToken).ConfigureAwait(false);
+            await StateAsync(message, vendorLength, deviceLength, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -240,8 +236,10 @@ public sealed class Partition
     }
 
     /// <summary>The device's own online/offline word (its retained will message): "online"/"offline", or JSON with a "state" field.</summary>
-    private async ValueTask StateAsync(IngressMessage message, ReadOnlySpan<char> vendor, ReadOnlySpan<char> deviceId, CancellationToken cancellationToken)
+    private ValueTask StateAsync(IngressMessage message, int vendorLength, int deviceLength, CancellationToken cancellationToken)
     {
+        var vendor = _vendor.AsSpan(0, vendorLength);
+        var deviceId = _device.AsSpan(0, deviceLength);
         _verdicts.Clear();
         var payload = message.Message.PayloadSpan;
         var offline = payload.IndexOf("offline"u8) >= 0;
@@ -249,7 +247,7 @@ public sealed class Partition
         if (!offline && !online)
         {
             Reject(message, "decode", "a state message must say \"online\" or \"offline\"", vendor.ToString(), deviceId.ToString());
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (_context.Directory.TryGet(deviceId, out var entry) && vendor.SequenceEqual(entry.Record.Vendor))
@@ -276,7 +274,7 @@ public sealed class Partition
             _context.Quarantine.Record(vendor.ToString(), deviceId.ToString(), payload);
         }
 
-        await FinishAsync(message.Message, cancellationToken).ConfigureAwait(false);
+        return FinishAsync(message.Message, cancellationToken);
     }
 
     /// <summary>Hands verdicts to the alarm writer (the last one carries the broker acknowledgement), or acknowledges at once.</summary>
