@@ -73,6 +73,34 @@ public sealed class ServerUnderTest : IDisposable
     {
         var dll = ServerAssemblyPath();
         _process = ServerProcess.Start(ServerProcess.Require("dotnet", "dotnet-sdk"), [dll], Port, TimeSpan.FromSeconds(60), _environment);
+        WaitHealthy();
+    }
+
+    /// <summary>Healthy means subscribed to the broker: only then is a published message sure to arrive.</summary>
+    private void WaitHealthy()
+    {
+        using var client = Client();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if (client.GetAsync("/healthz").GetAwaiter().GetResult().IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the server did not become healthy within 60 s:\n{Output}");
+            }
+
+            Thread.Sleep(100);
+        }
     }
 
     /// <summary>SIGKILL, as a crash: no shutdown code runs.</summary>
@@ -103,6 +131,14 @@ public sealed class ServerUnderTest : IDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>As <see cref="EventuallyAsync{T}"/>, for a probe that finds a value type (e.g. a JSON element).</summary>
+    public async Task<T> EventuallyFoundAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+        where T : struct
+    {
+        var boxed = await EventuallyAsync<object>(async () => await probe() is { } found ? found : null, timeout, what);
+        return (T)boxed;
     }
 
     public async Task<T?> GetJsonAsync<T>(string path)

@@ -32,7 +32,7 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
 
         await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0001-SD01/up", """{"v":1,"kind":"smoke_detector","smoke":true,"battery_pct":88}""");
 
-        var alarm = await _server.EventuallyAsync(async () =>
+        var alarm = await _server.EventuallyFoundAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0001-SD01"))!.FirstOrDefault(a => a.GetProperty("type").GetString() == "smoke_alarm") is { ValueKind: JsonValueKind.Object } a ? (JsonElement?)a : null,
             TimeSpan.FromSeconds(20), "the smoke alarm in /api/alarms");
         Assert.Equal("critical", alarm.GetProperty("severity").GetString());
@@ -57,7 +57,7 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
 
         await _server.EventuallyAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0003-SD01"))!.Length > 0 ? "ok" : null, TimeSpan.FromSeconds(20), "the good device's alarm");
-        var letter = await _server.EventuallyAsync(async () =>
+        var letter = await _server.EventuallyFoundAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>("/api/deadletters"))!.FirstOrDefault(d => d.GetProperty("deviceId").GetString() == "SX-0002-SD01") is { ValueKind: JsonValueKind.Object } d ? (JsonElement?)d : null,
             TimeSpan.FromSeconds(20), "the dead letter");
         Assert.Equal("decode", letter.GetProperty("stage").GetString());
@@ -73,7 +73,7 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
     public async Task UnknownDevice_IsQuarantined_NotAlarmed()
     {
         await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/NOT-REGISTERED-1/up", """{"v":1,"kind":"smoke_detector","smoke":true}""");
-        var unknown = await _server.EventuallyAsync(async () =>
+        var unknown = await _server.EventuallyFoundAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>("/api/devices/unknown"))!.FirstOrDefault(d => d.GetProperty("deviceId").GetString() == "NOT-REGISTERED-1") is { ValueKind: JsonValueKind.Object } d ? (JsonElement?)d : null,
             TimeSpan.FromSeconds(20), "the quarantined device");
         Assert.Equal("acme", unknown.GetProperty("vendor").GetString());
@@ -84,7 +84,7 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
     public async Task StateChangingCalls_WithoutKey_WrongKey_OrTooSmallRole_AreRefused_AndChangeNothing()
     {
         await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0004-SD01/up", """{"v":1,"kind":"smoke_detector","smoke":true}""");
-        var alarm = await _server.EventuallyAsync(async () =>
+        var alarm = await _server.EventuallyFoundAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0004-SD01"))!.FirstOrDefault() is { ValueKind: JsonValueKind.Object } a ? (JsonElement?)a : null,
             TimeSpan.FromSeconds(20), "the alarm");
         var id = alarm.GetProperty("id").GetInt64();

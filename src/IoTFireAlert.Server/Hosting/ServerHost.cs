@@ -5,6 +5,7 @@ using IoTFireAlert.Server.Devices;
 using IoTFireAlert.Server.Metrics;
 using IoTFireAlert.Server.Security;
 using IoTFireAlert.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IoTFireAlert.Server.Hosting;
 
@@ -84,6 +85,7 @@ public static class ServerHost
         services.AddSingleton<AlarmEventHub>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<AlarmLifecycle>();
+
         AddHosted<AlarmWriter>(services);
         AddHosted<DeadLetterStore>(services);
         AddHosted<UnknownDeviceQuarantine>(services);
@@ -99,6 +101,7 @@ public static class ServerHost
             o.SerializerOptions.DefaultIgnoreCondition = AlarmJson.Options.DefaultIgnoreCondition;
         });
         PipelineSetup.Add(builder, problems);
+        services.TryAddSingleton<IAlarmDispatchPlanner, NoDispatchPlanner>();
         if (problems.Count > 0)
         {
             throw new ConfigurationProblemException(problems);

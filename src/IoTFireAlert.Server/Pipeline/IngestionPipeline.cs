@@ -26,6 +26,7 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
     private long _received;
     private long _unroutable;
     private string? _problem = "MQTT: not connected yet";
+    private volatile bool _subscribed;
 
     public IngestionPipeline(MqttSettings settings, PipelineOptions options, Partition[] partitions, DeadLetterStore deadLetters, IEnumerable<ITopicHandler> handlers, MqttClient client, TimeProvider clock, ILogger<IngestionPipeline> logger)
     {
@@ -39,7 +40,9 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
         _client = client;
         _client.ConnectionStateChanged += (_, e) =>
         {
-            _problem = e.State == MqttConnectionState.Connected ? null : $"MQTT: {e.State}";
+            // Healthy only once subscribed: the first connection becomes healthy in ConnectAsync, a
+            // reconnect here (the client resubscribes and resumes the session by itself).
+            _problem = e.State == MqttConnectionState.Connected ? (_subscribed ? null : _problem) : $"MQTT: {e.State}";
             _logger.LogInformation("MQTT connection {State}", e.State);
         };
     }
@@ -96,6 +99,7 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
                     }
                 }
 
+                _subscribed = true;
                 _problem = null;
                 _logger.LogInformation("subscribed on {Host}:{Port} as {ClientId}: {Filters}", _settings.Host, _settings.Port, _client.ClientId, string.Join(", ", filters.Select(f => f.Filter)));
                 return;
