@@ -48,6 +48,16 @@ public sealed class TlvDecoderTests
     }
 
     [Fact]
+    public void TryDecode_ExampleInVendorContract_Decodes()
+    {
+        var frame = Convert.FromHexString("4641010300000000 2A67400990 03020055 040301019F 01020100 ACA5".Replace(" ", "", StringComparison.Ordinal));
+
+        var report = Assert.Single(DecodedReport.DecodeOk(_decoder, "nb", frame));
+
+        Assert.Equal([new Reading(Signal.ResidualCurrentMilliamps, 85), new Reading(Signal.CableTemperatureCelsius, 41.5, 1), new Reading(Signal.SmokeAlarm, 0)], report.Readings);
+    }
+
+    [Fact]
     public void TryDecode_EveryTruncation_FailsCleanly()
     {
         for (var length = 0; length < s_vector.Length; length++)
