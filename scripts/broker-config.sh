@@ -81,3 +81,11 @@ for u in $users; do v=$(var_of "$u"); mosquitto_passwd -b "$dir/passwd" "$u" "${
     echo "keyfile $dir/broker.key"
   fi
 } > "$dir/mosquitto.conf"
+
+# Started as root, Mosquitto drops to its own user: that user must read the password file, ACL and
+# key, and write its persistence file. The credentials stay readable by root only.
+if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then
+  chown mosquitto "$dir" "$dir/passwd" "$dir/acl"
+  [ -f "$dir/broker.key" ] && chown mosquitto "$dir/broker.key" "$dir/broker.crt"
+  chmod 600 "$dir/passwd" "$dir/acl"
+fi

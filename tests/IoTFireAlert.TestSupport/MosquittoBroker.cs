@@ -52,8 +52,24 @@ public sealed class MosquittoBroker : IDisposable
         config.AppendLine(extraConfig.Replace("{dir}", dir, StringComparison.Ordinal));
         var configPath = Path.Combine(dir, "mosquitto.conf");
         File.WriteAllText(configPath, config.ToString());
+        GiveToBrokerUser(dir);
         var server = ServerProcess.Start(binary, ["-c", configPath], port);
         return new MosquittoBroker(server, dir, configPath, port);
+    }
+
+    /// <summary>
+    /// Started as root, Mosquitto drops to its own user, which must be able to write its persistence
+    /// file into the folder (else a restart would silently lose the queued messages).
+    /// </summary>
+    public static void GiveToBrokerUser(string directory)
+    {
+        if (Environment.UserName != "root")
+        {
+            return;
+        }
+
+        using var chown = System.Diagnostics.Process.Start("chown", ["-R", "mosquitto", directory]);
+        chown?.WaitForExit(5_000);
     }
 
     /// <summary>Kills the broker (SIGKILL) and starts it again on the same port with the same config and data.</summary>
