@@ -99,6 +99,7 @@ public static class ServerHost
             o.SerializerOptions.DefaultIgnoreCondition = AlarmJson.Options.DefaultIgnoreCondition;
         });
         PipelineSetup.Add(builder, problems);
+        Hazards.HazardSetup.Add(builder, problems);
         if (problems.Count > 0)
         {
             throw new ConfigurationProblemException(problems);
@@ -114,6 +115,7 @@ public static class ServerHost
         AlarmEndpoints.Map(app);
         AlarmStreamEndpoint.Map(app);
         DeadLetterEndpoints.Map(app);
+        Hazards.HazardEndpoints.Map(app);
         return app;
     }
 
