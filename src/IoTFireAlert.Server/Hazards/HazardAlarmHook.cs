@@ -9,16 +9,22 @@ namespace IoTFireAlert.Server.Hazards;
 /// Turns alarm changes into work orders and site codes inside the alarm writer's transaction, so
 /// an alarm and the order it opens commit together or not at all. Minor/Warning alarms are hazards:
 /// raised or reopened opens or adds to an order, cleared moves it to awaiting verification. Danger
-/// alarms named by a repeat rule open an order once they recur often enough.
+/// alarms named by a repeat rule open an order once they recur often enough. The time of a
+/// "cleared" change is the device's own time of clearing (as the alarm writer passes it).
 /// </summary>
 public sealed class HazardAlarmHook(HazardOptions options, WorkOrderStore store, SiteRiskRules risk) : IAlarmTransactionHook
 {
     public void OnAlarmChanged(IDbConnection connection, IDbTransaction transaction, AlarmRecord alarm, string kind, long nowMs)
     {
+        var changed = true;
         switch (kind)
         {
             case "raised" or "reopened":
-                Raised(connection, transaction, alarm, nowMs);
+                Reported(connection, transaction, alarm, nowMs, repeat: false);
+                break;
+            case "updated":
+                // A repeat of an active alarm: counted on the order; it reopens one a person reported rectified.
+                changed = Reported(connection, transaction, alarm, nowMs, repeat: true);
                 break;
             case "cleared" when alarm.Severity <= Severity.Minor:
                 store.DeviceCleared(connection, transaction, alarm.DeviceId, alarm.Type.ToString(), nowMs);
@@ -26,17 +32,18 @@ public sealed class HazardAlarmHook(HazardOptions options, WorkOrderStore store,
             case "cleared" or "resolved":
                 break;
             default:
-                // "updated" (a repeat of an active alarm) and "acknowledged" change nothing a code depends on.
+                // "acknowledged" changes nothing a code depends on.
                 return;
         }
 
-        if (alarm.Site is { } site)
+        if (changed && alarm.Site is { } site)
         {
             risk.Recompute(connection, transaction, site, nowMs);
         }
     }
 
-    private void Raised(IDbConnection connection, IDbTransaction transaction, AlarmRecord alarm, long nowMs)
+    /// <summary>Opens, adds to or reopens the order for the alarm's hazard; true when an order was opened or reopened.</summary>
+    private bool Reported(IDbConnection connection, IDbTransaction transaction, AlarmRecord alarm, long nowMs, bool repeat)
     {
         var hazard = alarm.Type.ToString();
         string source;
@@ -47,27 +54,39 @@ public sealed class HazardAlarmHook(HazardOptions options, WorkOrderStore store,
         }
         else if (options.RepeatRuleFor(alarm.Type) is { } rule)
         {
-            var since = nowMs - (long)(rule.WindowHours * 3_600_000);
-            connection.Execute(
-                """
-                DELETE FROM hazard_sightings WHERE device_id = @DeviceId AND hazard = @hazard AND at < @since;
-                INSERT INTO hazard_sightings (device_id, hazard, at, alarm_id) VALUES (@DeviceId, @hazard, @nowMs, @Id);
-                """,
-                new { alarm.DeviceId, hazard, since, nowMs, alarm.Id }, transaction);
-            var seen = connection.ExecuteScalar<int>("SELECT count(*) FROM hazard_sightings WHERE device_id = @DeviceId AND hazard = @hazard AND at >= @since",
-                new { alarm.DeviceId, hazard, since }, transaction);
-            // Below the threshold the alarm is the dispatcher's alone; an order already open still counts every repeat.
-            if (seen < rule.Times && WorkOrderStore.OpenFor(connection, transaction, alarm.DeviceId, hazard) is null)
+            if (repeat)
             {
-                return;
+                // The rule counts raisings, not the messages of one alarm; an open order still counts them.
+                if (WorkOrderStore.OpenFor(connection, transaction, alarm.DeviceId, hazard) is null)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                var since = nowMs - (long)(rule.WindowHours * 3_600_000);
+                connection.Execute(
+                    """
+                    DELETE FROM hazard_sightings WHERE device_id = @DeviceId AND hazard = @hazard AND at < @since;
+                    INSERT INTO hazard_sightings (device_id, hazard, at, alarm_id) VALUES (@DeviceId, @hazard, @nowMs, @Id);
+                    """,
+                    new { alarm.DeviceId, hazard, since, nowMs, alarm.Id }, transaction);
+                var seen = connection.ExecuteScalar<int>("SELECT count(*) FROM hazard_sightings WHERE device_id = @DeviceId AND hazard = @hazard AND at >= @since",
+                    new { alarm.DeviceId, hazard, since }, transaction);
+                // Below the threshold the alarm is the dispatcher's alone; an order already open still counts every raising.
+                if (seen < rule.Times && WorkOrderStore.OpenFor(connection, transaction, alarm.DeviceId, hazard) is null)
+                {
+                    return false;
+                }
+
+                description = $"raised {seen} times within {rule.WindowHours.ToString(System.Globalization.CultureInfo.InvariantCulture)} h (an order opens from {rule.Times})";
             }
 
             source = WorkOrderSources.RepeatRule;
-            description = $"{seen} times within {rule.WindowHours} h (an order opens from {rule.Times})";
         }
         else
         {
-            return;
+            return false;
         }
 
         var device = connection.QuerySingleOrDefault<(string? Site, string? Grid)>("SELECT site, grid FROM devices WHERE id = @DeviceId", new { alarm.DeviceId }, transaction);
@@ -82,6 +101,7 @@ public sealed class HazardAlarmHook(HazardOptions options, WorkOrderStore store,
             AlarmId = alarm.Id,
             Actor = "device:" + alarm.DeviceId,
             Description = description,
-        }, nowMs);
+        }, nowMs, quietRepeat: repeat, out var changed);
+        return changed;
     }
 }

@@ -18,7 +18,9 @@ public sealed class HazardStatistics(SqliteDatabase database, HazardOptions opti
             "SELECT grid, opened_at, closed_at FROM work_orders WHERE (opened_at >= @fromMs AND opened_at < @toMs) OR (closed_at >= @fromMs AND closed_at < @toMs)",
             new { fromMs, toMs }).AsList();
 
-        var rows = new SortedDictionary<(string Grid, string Week), Tally>();
+        // Ordinal order: the same CSV on every machine, whatever its culture.
+        var rows = new SortedDictionary<(string Grid, string Week), Tally>(Comparer<(string Grid, string Week)>.Create(static (a, b) =>
+            string.CompareOrdinal(a.Grid, b.Grid) is var byGrid and not 0 ? byGrid : string.CompareOrdinal(a.Week, b.Week)));
         var allFound = 0;
         var allClosed = 0;
         var allFoundThenClosed = new List<double>();

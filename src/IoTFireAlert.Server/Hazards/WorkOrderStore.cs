@@ -30,8 +30,17 @@ public sealed class WorkOrderStore(HazardOptions options)
     /// partial unique index allows no second). A recurrence while awaiting verification, or within
     /// the verification window after closing, reopens the order: the rectification did not hold.
     /// </summary>
-    public WorkOrder Report(IDbConnection connection, IDbTransaction transaction, HazardReport report, long nowMs)
+    public WorkOrder Report(IDbConnection connection, IDbTransaction transaction, HazardReport report, long nowMs) =>
+        Report(connection, transaction, report, nowMs, quietRepeat: false, out _);
+
+    /// <summary>
+    /// As <see cref="Report(IDbConnection, IDbTransaction, HazardReport, long)"/>. A quiet repeat (a device's periodic repeat of a
+    /// hazard it already reported) is counted without a timeline line unless the state changes; <paramref name="stateChanged"/>
+    /// says whether an order was opened or reopened (the site's code may change) rather than only counted.
+    /// </summary>
+    public WorkOrder Report(IDbConnection connection, IDbTransaction transaction, HazardReport report, long nowMs, bool quietRepeat, out bool stateChanged)
     {
+        stateChanged = true;
         if (report.DeviceId is { } deviceId)
         {
             if (OpenFor(connection, transaction, deviceId, report.Hazard) is { } open)
@@ -44,7 +53,12 @@ public sealed class WorkOrderStore(HazardOptions options)
 
                 connection.Execute("UPDATE work_orders SET count = count + 1, last_seen = max(last_seen, @nowMs), alarm_id = coalesce(@AlarmId, alarm_id) WHERE id = @id",
                     new { nowMs, report.AlarmId, id = open.Id }, transaction);
-                Timeline(connection, transaction, open.Id, nowMs, "repeated", report.Actor, open.State, open.State, Describe(report));
+                if (!quietRepeat)
+                {
+                    Timeline(connection, transaction, open.Id, nowMs, "repeated", report.Actor, open.State, open.State, Describe(report));
+                }
+
+                stateChanged = false;
                 return Get(connection, transaction, open.Id)!;
             }
 
