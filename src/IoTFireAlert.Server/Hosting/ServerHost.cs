@@ -102,6 +102,7 @@ public static class ServerHost
         });
         PipelineSetup.Add(builder, problems);
         services.TryAddSingleton<IAlarmDispatchPlanner, NoDispatchPlanner>();
+        Hazards.HazardSetup.Add(builder, problems);
         if (problems.Count > 0)
         {
             throw new ConfigurationProblemException(problems);
@@ -119,6 +120,7 @@ public static class ServerHost
         DeadLetterEndpoints.Map(app);
         TelemetryEndpoints.Map(app);
         SummaryEndpoints.Map(app);
+        Hazards.HazardEndpoints.Map(app);
         return app;
     }
 

@@ -60,11 +60,13 @@ public sealed class SqliteDatabase
 
     public void ApplySchema()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("IoTFireAlert.Server.Storage.Schema.sql")
-            ?? throw new InvalidOperationException("the schema resource is missing from the build");
-        using var reader = new StreamReader(stream);
-        var sql = reader.ReadToEnd();
         using var connection = Open();
-        connection.Execute(sql);
+        foreach (var resource in (string[])["IoTFireAlert.Server.Storage.Schema.sql", "IoTFireAlert.Server.Storage.HazardSchema.sql"])
+        {
+            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"the schema resource {resource} is missing from the build");
+            using var reader = new StreamReader(stream);
+            connection.Execute(reader.ReadToEnd());
+        }
     }
 }

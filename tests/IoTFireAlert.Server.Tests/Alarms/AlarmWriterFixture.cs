@@ -15,7 +15,7 @@ internal sealed class AlarmWriterFixture : IAsyncDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "iotfire-alarms-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly CancellationTokenSource _stop = new();
 
-    public AlarmWriterFixture(AlarmOptions? options = null)
+    public AlarmWriterFixture(AlarmOptions? options = null, IEnumerable<IAlarmTransactionHook>? hooks = null, TimeProvider? clock = null)
     {
         Directory.CreateDirectory(_directory);
         Database = new SqliteDatabase(Path.Combine(_directory, "alarms.db"));
@@ -25,7 +25,7 @@ internal sealed class AlarmWriterFixture : IAsyncDisposable
         Hub = new AlarmEventHub();
         Events = Hub.Subscribe(100_000);
         DeadLetters = new DeadLetterStore(Database, new DeadLetterOptions(), TimeProvider.System);
-        Writer = new AlarmWriter(Database, new AlarmLifecycle(Options, Planner, []), Hub, new OutboxSignal(), DeadLetters, Options, TimeProvider.System, NullLogger<AlarmWriter>.Instance);
+        Writer = new AlarmWriter(Database, new AlarmLifecycle(Options, Planner, hooks ?? []), Hub, new OutboxSignal(), DeadLetters, Options, clock ?? TimeProvider.System, NullLogger<AlarmWriter>.Instance);
         Queries = new AlarmQueries(Database);
         Writer.StartAsync(_stop.Token).GetAwaiter().GetResult();
     }
