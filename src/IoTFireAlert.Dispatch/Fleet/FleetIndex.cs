@@ -129,6 +129,26 @@ public sealed partial class FleetIndex
 
     public void SetStatus(int slot, VehicleStatus status) => _status[slot] = status;
 
+    /// <summary>
+    /// Applies a parsed fix (position, and status when the source sent one). False when the vehicle
+    /// is not registered: report <see cref="FleetPositionResult.Unknown"/> for it.
+    /// </summary>
+    public bool TryApply(in FleetPosition position)
+    {
+        if (!_slotById.TryGetValue(position.VehicleId, out var slot)
+            || !UpdatePosition(slot, position.Latitude, position.Longitude, position.SpeedKmh, position.HeadingDegrees, position.TimestampUnixMs))
+        {
+            return false;
+        }
+
+        if (position.Status is { } status)
+        {
+            _status[slot] = status;
+        }
+
+        return true;
+    }
+
     public VehicleStatus GetStatus(int slot) => _status[slot];
 
     public long LastUpdateUnixMs(int slot) => _timestamp[slot];

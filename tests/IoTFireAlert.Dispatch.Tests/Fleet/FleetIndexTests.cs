@@ -101,6 +101,20 @@ public sealed class FleetIndexTests
         Assert.Equal("a2", fleet.Snapshot(first).Name);
     }
 
+    [Fact]
+    public void TryApply_ParsedFix_MovesKnownVehicleRejectsUnknown()
+    {
+        var fleet = new FleetIndex(OldTown, TravelModel.Default);
+        var slot = fleet.Register(new RepairVehicle("V1", "van", 30.0, 120.58, 0, 0, VehicleStatus.Available, DateTimeOffset.UnixEpoch));
+
+        Assert.True(fleet.TryApply(new FleetPosition("V1", 30.01, 120.59, 35, 180, 5000, VehicleStatus.Busy)));
+        Assert.False(fleet.TryApply(new FleetPosition("ghost", 30.01, 120.59, 35, 180, 5000, null)));
+        Assert.True(fleet.TryApply(new FleetPosition("V1", 30.02, 120.59, 0, 0, 6000, null)));
+
+        var v = fleet.Snapshot(slot);
+        Assert.Equal((30.02, VehicleStatus.Busy, 6000L), (v.Latitude, v.Status, v.LastUpdate.ToUnixTimeMilliseconds()));
+    }
+
     private static (double Lat, double Lon) Position(Random rng, bool lattice) => lattice
         ? (29.99 + (rng.Next(0, 5) * 0.005), 120.57 + (rng.Next(0, 5) * 0.005))
         : (29.9 + (rng.NextDouble() * 0.2), 120.48 + (rng.NextDouble() * 0.2));
