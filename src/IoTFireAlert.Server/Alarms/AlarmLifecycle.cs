@@ -100,6 +100,38 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         return new OperatorActionResult(updated, null, 200);
     }
 
+    public void Apply(IDbConnection connection, IDbTransaction transaction, DispatchFollowUp work, long nowMs, List<AlarmEvent> events, List<long> outboxAdded)
+    {
+        var alarm = Get(connection, transaction, work.AlarmId);
+        if (alarm is null || !alarm.Active)
+        {
+            return;
+        }
+
+        Timeline(connection, transaction, alarm.Id, nowMs, work.What, work.Actor, work.Detail);
+        AddOutbox(connection, transaction, alarm.Id, work.Messages, nowMs, outboxAdded);
+        events.Add(Event(connection, transaction, alarm, work.What.Replace(' ', '_'), nowMs));
+    }
+
+    private static void AddOutbox(IDbConnection connection, IDbTransaction transaction, long alarmId, IReadOnlyList<OutboxMessage> messages, long nowMs, List<long> outboxAdded)
+    {
+        foreach (var message in messages)
+        {
+            var id = connection.ExecuteScalar<long?>(
+                """
+                INSERT INTO outbox (alarm_id, channel, target, body, idempotency_key, created_at, next_attempt_at)
+                VALUES (@alarmId, @Channel, @Target, @Body, @IdempotencyKey, @nowMs, @nowMs)
+                ON CONFLICT(idempotency_key) DO NOTHING
+                RETURNING id
+                """,
+                new { alarmId, message.Channel, message.Target, message.Body, message.IdempotencyKey, nowMs }, transaction);
+            if (id is { } added)
+            {
+                outboxAdded.Add(added);
+            }
+        }
+    }
+
     public static string CauseName(ResolutionCause cause) => cause switch
     {
         ResolutionCause.Fire => "fire",
@@ -165,17 +197,7 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
                 Timeline(connection, transaction, alarmId, nowMs, "dispatched", "dispatcher", line);
             }
 
-            foreach (var message in decision.Messages)
-            {
-                outboxAdded.Add(connection.ExecuteScalar<long>(
-                    """
-                    INSERT INTO outbox (alarm_id, channel, target, body, idempotency_key, created_at, next_attempt_at)
-                    VALUES (@alarmId, @Channel, @Target, @Body, @IdempotencyKey, @nowMs, @nowMs)
-                    ON CONFLICT(idempotency_key) DO NOTHING
-                    RETURNING id
-                    """,
-                    new { alarmId, message.Channel, message.Target, message.Body, message.IdempotencyKey, nowMs }, transaction));
-            }
+            AddOutbox(connection, transaction, alarmId, decision.Messages, nowMs, outboxAdded);
 
             alarm = Get(connection, transaction, alarmId)!;
         }

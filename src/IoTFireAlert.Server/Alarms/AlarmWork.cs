@@ -47,3 +47,17 @@ public enum OperatorActionKind : byte
 
 /// <summary>What happened to an operator's action: the alarm after it, or why it was refused.</summary>
 public sealed record OperatorActionResult(AlarmRecord? Alarm, string? Error, int StatusCode);
+
+/// <summary>
+/// What happens after a dispatch, written to the alarm's timeline with its pushes in one
+/// transaction: a responder answered, a reminder went out, the call escalated to the next unit or
+/// the supervisor. Ignored when the alarm is gone or closed.
+/// </summary>
+public sealed class DispatchFollowUp(long alarmId, string what, string actor, string detail, IReadOnlyList<OutboxMessage> messages) : AlarmWork
+{
+    public long AlarmId { get; } = alarmId;
+    public string What { get; } = what;
+    public string Actor { get; } = actor;
+    public string Detail { get; } = detail;
+    public IReadOnlyList<OutboxMessage> Messages { get; } = messages;
+}

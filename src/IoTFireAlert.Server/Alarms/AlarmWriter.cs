@@ -103,6 +103,9 @@ public sealed class AlarmWriter : BackgroundService
                     case OperatorAction action:
                         results[i] = _lifecycle.Apply(connection, transaction, action, now, events);
                         break;
+                    case DispatchFollowUp followUp:
+                        _lifecycle.Apply(connection, transaction, followUp, now, events, outboxAdded);
+                        break;
                 }
             }
 

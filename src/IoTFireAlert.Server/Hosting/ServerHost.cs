@@ -101,6 +101,7 @@ public static class ServerHost
             o.SerializerOptions.DefaultIgnoreCondition = AlarmJson.Options.DefaultIgnoreCondition;
         });
         PipelineSetup.Add(builder, problems);
+        Responders.ResponderSetup.Add(builder, problems);
         services.TryAddSingleton<IAlarmDispatchPlanner, NoDispatchPlanner>();
         Hazards.HazardSetup.Add(builder, problems);
         if (problems.Count > 0)
@@ -120,6 +121,7 @@ public static class ServerHost
         DeadLetterEndpoints.Map(app);
         TelemetryEndpoints.Map(app);
         SummaryEndpoints.Map(app);
+        ResponderEndpoints.Map(app);
         Hazards.HazardEndpoints.Map(app);
         return app;
     }

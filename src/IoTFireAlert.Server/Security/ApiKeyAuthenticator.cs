@@ -19,9 +19,14 @@ public sealed class ApiKeyAuthenticator
             .ToArray();
     }
 
-    public (string Name, Role Role)? Authenticate(HttpRequest request)
+    public (string Name, Role Role)? Authenticate(HttpRequest request, bool allowKeyInQuery = false)
     {
         var presented = request.Headers["X-Api-Key"].ToString();
+        if (string.IsNullOrEmpty(presented) && allowKeyInQuery)
+        {
+            presented = request.Query["key"].ToString();
+        }
+
         if (string.IsNullOrEmpty(presented))
         {
             var authorization = request.Headers.Authorization.ToString();

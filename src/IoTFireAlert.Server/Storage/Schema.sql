@@ -119,3 +119,11 @@ CREATE TABLE IF NOT EXISTS unknown_devices (
     last_payload BLOB,
     PRIMARY KEY (vendor, device_id)
 );
+
+-- Stations (fire station, micro station, equipment point) as imported, one JSON document each,
+-- with the status dispatchers change kept beside it.
+CREATE TABLE IF NOT EXISTS stations (
+    id     TEXT PRIMARY KEY,
+    body   TEXT NOT NULL,
+    status TEXT NOT NULL
+);
