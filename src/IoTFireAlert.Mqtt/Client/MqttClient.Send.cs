@@ -17,6 +17,10 @@ public sealed partial class MqttClient
     {
         var writer = connection.Writer;
         var token = connection.Token;
+
+        // The previous connection's loop may have consumed a wake-up for work it never did
+        // (publications queued while the broker was away): start with a drain.
+        _sendSignal.Set();
         try
         {
             while (!token.IsCancellationRequested)
@@ -82,7 +86,8 @@ public sealed partial class MqttClient
                     wrote = true;
                 }
 
-                if (connection.DisconnectRequested)
+                // Queued publications go out before DISCONNECT: a QoS 0 caller was told "sent" at enqueue.
+                if (connection.DisconnectRequested && _outbound.IsEmpty)
                 {
                     MqttPacketFormatter.Encode(new MqttDisconnectPacket { ReasonCode = connection.DisconnectReason }, _options.ProtocolVersion, writer);
                     await writer.FlushAsync(token).ConfigureAwait(false);
