@@ -38,7 +38,6 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
 
     private sealed record ClosedCommand(long AlarmId);
 
-    /// <param name="services">The alarm writer is taken from here when the task starts: it depends on the planner, which depends on this.</param>
     public CallAndAnswer(AcknowledgementOptions options, IServiceProvider services, AlarmEventHub hub, ResponderPush push, TimeProvider clock)
     {
         _options = options;
@@ -71,6 +70,7 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Resolved late: the writer depends on the planner, which depends on this service.
         _writer = _services.GetRequiredService<AlarmWriter>();
         var closed = _hub.Subscribe(65_536);
         _ = ForwardClosedAsync(closed, stoppingToken);
