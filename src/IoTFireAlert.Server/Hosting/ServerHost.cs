@@ -114,6 +114,7 @@ public static class ServerHost
         AlarmEndpoints.Map(app);
         AlarmStreamEndpoint.Map(app);
         DeadLetterEndpoints.Map(app);
+        ConsoleEndpoints.Map(app);
         return app;
     }
 
