@@ -85,7 +85,7 @@ export class AlarmDetail {
     }
     const { alarm, timeline, device, status } = this.#data;
     root.dataset.state = alarm.state;
-    root.replaceChildren(
+    root.replaceChildren(...[
       h('h2', { class: 'detail-head' },
         h('span', { class: `sev-badge sev-${alarm.severity}` }, h('span', { class: 'glyph', 'aria-hidden': 'true' }, SEVERITY_GLYPH[alarm.severity] ?? '?'), ' ', tr('severity', alarm.severity)),
         h('span', { class: 'detail-type' }, tr('type', alarm.type)),
@@ -96,7 +96,7 @@ export class AlarmDetail {
       this.#responders(alarm),
       this.#timeline(timeline),
       this.#actions(alarm, keep),
-      this.#messageNode());
+      this.#messageNode()].filter(Boolean));
   }
 
   #facts(alarm, device, status) {
@@ -106,7 +106,7 @@ export class AlarmDetail {
       row('detail.device', h('span', {}, h('span', { id: 'detail-device' }, alarm.deviceId), device ? ` · ${tr('kind', device.kind)}` : '', ' ', online)),
       row('detail.site', alarm.site, 'site'),
       row('detail.address', device?.address, 'address'),
-      row('detail.building', [device?.building, device?.floor ? `${device.floor} ${t('detail.floor')}` : null].filter(Boolean).join(' · ')),
+      row('detail.building', [device?.building, device?.floor ? t('detail.floorOf').replace('{0}', device.floor) : null].filter(Boolean).join(' · ')),
       row('detail.contacts', device?.contacts, 'contacts'),
       row('detail.raisedAt', dateTime(alarm.raisedAt)),
       row('detail.ackedBy', alarm.ackedBy ? `${alarm.ackedBy} · ${clock(alarm.ackedAt)}` : null),

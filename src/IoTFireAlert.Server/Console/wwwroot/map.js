@@ -18,7 +18,10 @@ export class DistrictMap {
   #projection = null;
   #view = null;
   #home = null;
-  #markers = []; // [node, x, y] for rescaling on zoom
+  #markers = { devices: [], stations: [], focus: [], vehicles: [] }; // [node, x, y] per layer, for rescaling on zoom
+  #dirty = new Set();
+  #alarmedKey = '';
+  #dataKey = '';
   #devices = [];
   #stations = [];
   #vehicles = new Map();
@@ -29,18 +32,24 @@ export class DistrictMap {
     this.#store = store;
     this.#svg = s('svg', { id: 'map-svg', class: 'map-svg', role: 'img', 'aria-label': t('map.title') });
     this.#layers = {
-      trails: s('g', { class: 'layer-trails' }),
-      devices: s('g', { class: 'layer-devices' }),
-      stations: s('g', { class: 'layer-stations' }),
-      focus: s('g', { class: 'layer-focus' }),
-      vehicles: s('g', { class: 'layer-vehicles' }),
+      trails: s('g', { class: 'layer-trails', dataset: { layer: 'vehicles' } }),
+      devices: s('g', { class: 'layer-devices', dataset: { layer: 'devices' } }),
+      stations: s('g', { class: 'layer-stations', dataset: { layer: 'stations' } }),
+      focus: s('g', { class: 'layer-focus', dataset: { layer: 'focus' } }),
+      vehicles: s('g', { class: 'layer-vehicles', dataset: { layer: 'vehicles' } }),
     };
     this.#svg.append(...Object.values(this.#layers));
     root.querySelector('#map-canvas').append(this.#svg);
     root.querySelector('#map-reset').addEventListener('click', () => this.#setView({ ...this.#home }));
     this.#legend(root.querySelector('#map-legend'));
     this.#panZoom();
-    store.onChange(() => this.render());
+    // Redraw the 2,000-odd device markers only when the set of alarmed devices changes.
+    store.onChange(() => {
+      const key = this.#alarmed().map((a) => `${a.deviceId}:${a.severity}`).sort().join();
+      if (key === this.#alarmedKey) return;
+      this.#alarmedKey = key;
+      this.render(['devices', 'focus']);
+    });
   }
 
   async start() {
@@ -72,7 +81,9 @@ export class DistrictMap {
         this.#fit();
         await this.#loadTrails();
       }
-      this.render();
+      const key = JSON.stringify([this.#devices.map((d) => [d.id, d.state, d.lat, d.lon]), this.#stations]);
+      this.render(key === this.#dataKey ? ['vehicles'] : undefined);
+      this.#dataKey = key;
     } catch (error) {
       console.warn('map data failed', error);
     }
@@ -99,7 +110,7 @@ export class DistrictMap {
     const v = this.#vehicles.get(p.id);
     const cutoff = Date.now() - TRAIL_MS;
     while (v.trail.length > 2 && (v.trail[0].t < cutoff || v.trail.length > 500)) v.trail.shift();
-    this.render();
+    this.render(['vehicles']);
   }
 
   /** Shows the selected alarm: a ring on its device, dashed lines to the responders sent. */
@@ -110,10 +121,12 @@ export class DistrictMap {
       const v = this.#view;
       if (p[0] < v.x || p[0] > v.x + v.w || p[1] < v.y || p[1] > v.y + v.h) this.#setView({ ...v, x: p[0] - v.w / 2, y: p[1] - v.h / 2 });
     }
-    this.render();
+    this.render(['focus']);
   }
 
-  render() {
+  /** Redraws the given layers (all by default, e.g. after a language change) at the next frame. */
+  render(layers = ['devices', 'stations', 'vehicles', 'focus']) {
+    for (const layer of layers) this.#dirty.add(layer);
     if (this.#pending) return;
     this.#pending = true;
     requestAnimationFrame(() => {
@@ -158,29 +171,43 @@ export class DistrictMap {
 
   #rescale() {
     const k = this.#unitsPerPixel();
-    for (const [node, x, y] of this.#markers) node.setAttribute('transform', `translate(${x} ${y}) scale(${k})`);
+    for (const [node, x, y] of Object.values(this.#markers).flat()) node.setAttribute('transform', `translate(${x} ${y}) scale(${k})`);
   }
 
   #place(layer, p, cls, shape, title, data) {
     const xy = this.#point(p);
     if (!xy) return;
     const node = s('g', { class: cls, dataset: data }, shape, title ? s('title', {}, title) : null);
-    this.#markers.push([node, xy[0], xy[1]]);
+    this.#markers[layer.dataset.layer].push([node, xy[0], xy[1]]);
     layer.append(node);
+  }
+
+  #alarmed() {
+    return [...this.#store.alarms.values()].filter((a) => a.active);
   }
 
   #draw() {
     const L = this.#layers;
-    for (const layer of Object.values(L)) layer.replaceChildren();
-    this.#markers = [];
+    const dirty = this.#dirty;
+    this.#dirty = new Set();
     this.#svg.classList.toggle('empty', !this.#projection);
     if (!this.#projection) {
       this.#fit();
       if (!this.#projection) return;
     }
+    if (dirty.has('devices')) this.#drawDevices(L.devices);
+    if (dirty.has('stations')) this.#drawStations(L.stations);
+    if (dirty.has('vehicles')) this.#drawVehicles(L.vehicles, L.trails);
+    if (dirty.has('focus')) this.#drawFocus(L.focus);
+    this.#rescale();
+  }
+
+  #drawDevices(layer) {
+    layer.replaceChildren();
+    this.#markers.devices = [];
     const alarmed = new Map();
-    for (const a of this.#store.alarms.values()) {
-      if (a.active && (!alarmed.has(a.deviceId) || a.severity === 'critical')) alarmed.set(a.deviceId, a);
+    for (const a of this.#alarmed()) {
+      if (!alarmed.has(a.deviceId) || a.severity === 'critical') alarmed.set(a.deviceId, a);
     }
     const shapes = {
       normal: () => s('circle', { r: 3.5 }),
@@ -188,11 +215,18 @@ export class DistrictMap {
       fault: () => s('rect', { x: -4.5, y: -4.5, width: 9, height: 9 }),
       offline: () => s('circle', { r: 4, class: 'hollow' }),
     };
-    const ordered = [...this.#devices].sort((a, b) => (alarmed.has(a.id) || a.state === 'alarm') - (alarmed.has(b.id) || b.state === 'alarm'));
+    const stateOf = (d) => (alarmed.has(d.id) ? 'alarm' : (d.state ?? 'normal'));
+    // Alarmed devices last, so they are drawn on top.
+    const ordered = [...this.#devices].sort((a, b) => (stateOf(a) === 'alarm') - (stateOf(b) === 'alarm'));
     for (const d of ordered) {
-      const state = alarmed.has(d.id) ? 'alarm' : (d.state ?? 'normal');
-      this.#place(L.devices, d, `device dev-${state}`, (shapes[state] ?? shapes.normal)(), `${d.id} · ${tr('map', state)}`, { deviceId: d.id, state });
+      const state = stateOf(d);
+      this.#place(layer, d, `device dev-${state}`, (shapes[state] ?? shapes.normal)(), `${d.id} · ${tr('map', state)}`, { deviceId: d.id, state });
     }
+  }
+
+  #drawStations(layer) {
+    layer.replaceChildren();
+    this.#markers.stations = [];
     const tierShape = {
       fire_station: () => s('rect', { x: -8, y: -8, width: 16, height: 16 }),
       micro_station: () => s('polygon', { points: '0,-9 8,6 -8,6' }),
@@ -200,30 +234,38 @@ export class DistrictMap {
     };
     for (const st of this.#stations) {
       const shape = (tierShape[st.tier] ?? tierShape.equipment_point)();
-      this.#place(L.stations, st, `station tier-${st.tier} status-${st.status ?? 'available'}`, [shape, st.tier === 'fire_station' ? s('text', { x: 11, y: 5, class: 'map-label' }, st.name ?? st.id) : null],
+      this.#place(layer, st, `station tier-${st.tier} status-${st.status ?? 'available'}`, [shape, st.tier === 'fire_station' ? s('text', { x: 11, y: 5, class: 'map-label' }, st.name ?? st.id) : null],
         `${st.name ?? st.id} · ${tr('tier', st.tier)} · ${tr('status', st.status)}`, { stationId: st.id, tier: st.tier });
     }
-    const pr = this.#projection;
+  }
+
+  #drawVehicles(layer, trails) {
+    layer.replaceChildren();
+    trails.replaceChildren();
+    this.#markers.vehicles = [];
     for (const v of this.#vehicles.values()) {
       const pts = (v.trail ?? []).map((p) => this.#point(p)).filter(Boolean);
-      if (pts.length > 1) L.trails.append(s('polyline', { class: 'trail', points: pts.map((p) => p.join(',')).join(' '), dataset: { vehicleId: v.id } }));
-      this.#place(L.vehicles, v, `vehicle status-${v.status ?? 'unknown'}`,
+      if (pts.length > 1) trails.append(s('polyline', { class: 'trail', points: pts.map((p) => p.join(',')).join(' '), dataset: { vehicleId: v.id } }));
+      this.#place(layer, v, `vehicle status-${v.status ?? 'unknown'}`,
         [s('circle', { r: 7 }), s('path', { d: 'M0,-13 L5,-5 L-5,-5 Z', class: 'heading', transform: `rotate(${Number(v.heading) || 0})` }), s('text', { x: 10, y: 4, class: 'map-label' }, v.name ?? v.id)],
         `${v.name ?? v.id} · ${v.speedKmh ?? 0} km/h`, { vehicleId: v.id });
     }
-    if (this.#focus && pr) {
-      const { alarm, device } = this.#focus;
-      const dev = device ?? this.#devices.find((d) => d.id === alarm.deviceId);
-      const from = this.#point(dev);
-      if (from) {
-        for (const r of responders(alarm)) {
-          const to = this.#point(r);
-          if (to) L.focus.append(s('line', { class: `dispatch-line role-${r.role}`, x1: from[0], y1: from[1], x2: to[0], y2: to[1] }));
-        }
-        this.#place(L.focus, dev, 'focus-ring', s('circle', { r: 20 }), null, { deviceId: alarm.deviceId });
-      }
+  }
+
+  #drawFocus(layer) {
+    layer.replaceChildren();
+    this.#markers.focus = [];
+    if (!this.#focus) return;
+    const { alarm, device } = this.#focus;
+    const from = this.#point(device ?? this.#devices.find((d) => d.id === alarm.deviceId));
+    if (!from) return;
+    for (const r of responders(alarm)) {
+      const to = this.#point(r);
+      if (to) layer.append(s('line', { class: `dispatch-line role-${r.role}`, x1: from[0], y1: from[1], x2: to[0], y2: to[1] }));
     }
-    this.#rescale();
+    const node = s('g', { class: 'focus-ring', dataset: { deviceId: alarm.deviceId } }, s('circle', { r: 20 }));
+    this.#markers.focus.push([node, from[0], from[1]]);
+    layer.append(node);
   }
 
   #panZoom() {
