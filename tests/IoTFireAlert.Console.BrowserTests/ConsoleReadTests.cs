@@ -186,6 +186,43 @@ public sealed partial class ConsoleReadTests(SeededConsole console) : IClassFixt
     }
 
     [Fact]
+    public async Task Chart_LastHourReadings_OneLinePerFieldStepsForYesNo()
+    {
+        // The telemetry API arrives with the pipeline; the chart module is checked on its own here.
+        var page = await console.Chromium.OpenConsoleAsync(console.Server.BaseAddress);
+        var result = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            """
+            async () => {
+              const { lineChart } = await import('/console/chart.js');
+              const from = 1_000_000, to = from + 3600_000;
+              const points = [
+                { t: from + 60_000, field: 'smoke', value: 0 },
+                { t: from + 1800_000, field: 'smoke', value: 1 },
+                { t: from + 3000_000, field: 'smoke', value: 1 },
+                { t: from + 60_000, field: 'temperature', value: 21.5 },
+                { t: from + 1800_000, field: 'temperature', value: 48 },
+              ];
+              const svg = lineChart(points, from, to, from + 1800_000);
+              const lines = [...svg.querySelectorAll('polyline')];
+              return {
+                fields: lines.map(l => l.dataset.field),
+                smokePoints: lines[0].getAttribute('points').split(' ').length,
+                temperaturePoints: lines[1].getAttribute('points').split(' ').length,
+                marks: svg.querySelectorAll('.chart-mark').length,
+                labels: [...svg.querySelectorAll('.chart-label')].map(t => t.textContent),
+              };
+            }
+            """);
+        Assert.Equal(["smoke", "temperature"], result.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        // Yes/no readings draw as steps: each change adds a corner point.
+        Assert.Equal(5, result.GetProperty("smokePoints").GetInt32());
+        Assert.Equal(2, result.GetProperty("temperaturePoints").GetInt32());
+        Assert.Equal(1, result.GetProperty("marks").GetInt32());
+        Assert.Contains("48", result.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Screenshot_ConsoleWithActiveCriticalAlarm_WrittenToDocs()
     {
         var page = await console.Chromium.OpenConsoleAsync(console.Server.BaseAddress);
