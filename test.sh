@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 scripts/install-deps.sh mosquitto:mosquitto mosquitto-clients:mosquitto_pub influxdb:influxd \
-  victoria-metrics:victoria-metrics chromium:chromium openssl:openssl || exit 1
+  victoria-metrics:victoria-metrics chromium:chromium openssl:openssl \
+  fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc libmosquitto-dev:/usr/include/mosquitto.h || exit 1
 
 fast=0; [ "${1:-}" = "--fast" ] && fast=1
 

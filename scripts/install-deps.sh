@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project runs and tests against, when they are missing.
-# Usage: scripts/install-deps.sh PACKAGE:BINARY [PACKAGE:BINARY ...]
+# Usage: scripts/install-deps.sh PACKAGE:BINARY [PACKAGE:BINARY ...]   (BINARY may be an absolute file path)
 set -euo pipefail
 missing=()
 for spec in "$@"; do
   pkg=${spec%%:*}; bin=${spec#*:}
-  if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ] && [ ! -x "/usr/bin/$bin" ]; then
+  if [[ $bin == /* ]]; then
+    [ -e "$bin" ] || missing+=("$pkg")
+  elif ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ] && [ ! -x "/usr/bin/$bin" ]; then
     missing+=("$pkg")
   fi
 done

@@ -123,6 +123,7 @@ public static class ServerHost
         SummaryEndpoints.Map(app);
         ResponderEndpoints.Map(app);
         Hazards.HazardEndpoints.Map(app);
+        ConsoleEndpoints.Map(app);
         return app;
     }
 
