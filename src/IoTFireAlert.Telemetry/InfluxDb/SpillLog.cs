@@ -190,6 +190,7 @@ internal sealed class SpillLog : IDisposable
             TornRecords++;
             // The rest of this segment cannot be framed any more; count it as consumed.
             _readOffset = stream.Length;
+            BacklogBytes = ComputeBacklog();
             return false;
         }
     }
