@@ -442,7 +442,7 @@ public sealed class LineProtocolWriter
     /// </summary>
     private void AppendEscaped(ReadOnlySpan<char> source, SearchValues<byte> specials, string element)
     {
-        var destination = Reserve(Encoding.UTF8.GetMaxByteCount(source.Length));
+        var destination = Reserve((source.Length + 1) * 3);
         if (System.Text.Ascii.FromUtf16(source, destination, out var written) != OperationStatus.Done)
         {
             written = Encoding.UTF8.GetBytes(source, destination);
