@@ -6,6 +6,8 @@ using IoTFireAlert.Telemetry.Points;
 namespace IoTFireAlert.Benchmarks.LineProtocol;
 
 /// <summary>A decoded electrical-fire report (3 readings) to one line via <see cref="TelemetryPointFormatter"/>.</summary>
+// Min shows the least-disturbed iteration: this 2-core machine is shared and its load swings.
+[MinColumn]
 public class FormatReportBenchmark
 {
     private const int Lines = 1_000;

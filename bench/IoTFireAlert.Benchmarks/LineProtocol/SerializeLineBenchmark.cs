@@ -7,6 +7,8 @@ namespace IoTFireAlert.Benchmarks.LineProtocol;
 /// One realistic line built from scratch each time: 5 tags (one a Chinese site name, escaped),
 /// 3 float fields, a nanosecond timestamp, into a reused pooled batch. Per line: divide by 1,000.
 /// </summary>
+// Min shows the least-disturbed iteration: this 2-core machine is shared and its load swings.
+[MinColumn]
 public class SerializeLineBenchmark
 {
     private const int Lines = 1_000;

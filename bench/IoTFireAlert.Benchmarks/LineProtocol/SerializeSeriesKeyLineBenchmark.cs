@@ -7,6 +7,8 @@ namespace IoTFireAlert.Benchmarks.LineProtocol;
 /// The same line as <see cref="SerializeLineBenchmark"/>, but with the measurement and 5 tags
 /// escaped once into a <see cref="SeriesKey"/> (how the point formatter writes device readings).
 /// </summary>
+// Min shows the least-disturbed iteration: this 2-core machine is shared and its load swings.
+[MinColumn]
 public class SerializeSeriesKeyLineBenchmark
 {
     private const int Lines = 1_000;

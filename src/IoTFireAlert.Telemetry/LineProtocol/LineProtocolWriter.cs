@@ -437,18 +437,36 @@ public sealed class LineProtocolWriter
     }
 
     /// <summary>
-    /// Transcodes straight into the line (ASCII fast path first) and escapes only when a special
-    /// character is present, which for ids and names is rare: one pass, no scratch copy.
+    /// Transcodes straight into the line and escapes only when a special character is present,
+    /// which for ids and names is rare: one pass, no scratch copy. Ids and tag values are short,
+    /// so a scalar loop that narrows ASCII and screens for specials at once beats a vectorized
+    /// transcode's set-up; the first non-ASCII or suspicious character hands the rest to the
+    /// UTF-8 encoder and the exact check.
     /// </summary>
     private void AppendEscaped(ReadOnlySpan<char> source, SearchValues<byte> specials, string element)
     {
         var destination = Reserve((source.Length + 1) * 3);
-        if (System.Text.Ascii.FromUtf16(source, destination, out var written) != OperationStatus.Done)
+        var i = 0;
+        for (; i < source.Length; i++)
         {
-            written = Encoding.UTF8.GetBytes(source, destination);
+            var c = source[i];
+            // A superset of every element's specials (space and control characters, ',', '=', '\').
+            if (c >= 0x80 || c <= ' ' || c == ',' || c == '=' || c == '\\')
+            {
+                break;
+            }
+
+            destination[i] = (byte)c;
         }
 
-        if (destination[..written].IndexOfAny(specials) < 0)
+        if (i == source.Length)
+        {
+            _length += i;
+            return;
+        }
+
+        var written = i + Encoding.UTF8.GetBytes(source[i..], destination[i..]);
+        if (destination[i..written].IndexOfAny(specials) < 0)
         {
             _length += written;
             return;
