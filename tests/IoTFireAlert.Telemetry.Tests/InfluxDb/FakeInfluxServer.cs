@@ -11,11 +11,17 @@ namespace IoTFireAlert.Telemetry.Tests.InfluxDb;
 public sealed class FakeInfluxServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Func<int, HttpListenerResponse, Task> _respond;
+    private readonly Func<int, RecordedRequest, HttpListenerResponse, Task> _respond;
     private readonly Task _loop;
     private int _count;
 
     public FakeInfluxServer(Func<int, HttpListenerResponse, Task> respond)
+        : this((index, _, response) => respond(index, response))
+    {
+    }
+
+    /// <summary>A server whose answer depends on the request (path, headers, decompressed body).</summary>
+    public FakeInfluxServer(Func<int, RecordedRequest, HttpListenerResponse, Task> respond)
     {
         _respond = respond;
         Port = FreeTcpPort();
@@ -64,19 +70,20 @@ public sealed class FakeInfluxServer : IDisposable
                 : context.Request.InputStream;
             await input.CopyToAsync(body);
             var index = Interlocked.Increment(ref _count) - 1;
+            var recorded = new RecordedRequest(
+                context.Request.Url!.PathAndQuery,
+                context.Request.Headers["Authorization"],
+                context.Request.Headers["Content-Encoding"],
+                System.Text.Encoding.UTF8.GetString(body.ToArray()),
+                DateTime.UtcNow);
             lock (Requests)
             {
-                Requests.Add(new RecordedRequest(
-                    context.Request.Url!.PathAndQuery,
-                    context.Request.Headers["Authorization"],
-                    context.Request.Headers["Content-Encoding"],
-                    System.Text.Encoding.UTF8.GetString(body.ToArray()),
-                    DateTime.UtcNow));
+                Requests.Add(recorded);
             }
 
             _ = Task.Run(async () =>
             {
-                await _respond(index, context.Response);
+                await _respond(index, recorded, context.Response);
                 context.Response.Close();
             });
         }

@@ -184,6 +184,48 @@ public sealed class InfluxDbWriterHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_400OnOneLineAndThrowingCallback_GoodLinesWrittenWriterKeepsGoing()
+    {
+        // Like InfluxDB 2.x: any request holding the bad line is refused whole with a JSON message.
+        var accepted = new List<string>();
+        using var server = new FakeInfluxServer(async (_, request, response) =>
+        {
+            if (request.Body.Contains("v=6i", StringComparison.Ordinal))
+            {
+                response.StatusCode = 400;
+                var json = Encoding.UTF8.GetBytes("{\"code\":\"invalid\",\"message\":\"unable to parse 'm v=6i': bad\"}");
+                await response.OutputStream.WriteAsync(json);
+                return;
+            }
+
+            lock (accepted)
+            {
+                accepted.AddRange(request.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            response.StatusCode = 204;
+        });
+        var dead = new List<DeadLetter>();
+        await using var writer = new InfluxDbWriter(Options(server.Url, InfluxApiVersion.V2), d =>
+        {
+            dead.Add(d);
+            throw new InvalidOperationException("a bug in the callback");
+        });
+
+        await WriteLinesAsync(writer, 13);
+        await writer.FlushAsync();
+        await WriteLinesAsync(writer, 2, 100);
+        await writer.FlushAsync();
+
+        var letter = Assert.Single(dead);
+        Assert.Equal("m v=6i 6", letter.Line);
+        Assert.Equal(400, letter.StatusCode);
+        Assert.Equal("unable to parse 'm v=6i': bad", letter.Error);
+        Assert.Equal(14, writer.Metrics.LinesWritten);
+        Assert.Equal(Enumerable.Range(0, 13).Where(i => i != 6).Concat([100, 101]).Select(i => $"m v={i}i {i}"), accepted.Order(StringComparer.Ordinal).OrderBy(l => int.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public void Options_Invalid_ClearMessages()
     {
         var errors = new InfluxDbOptions { Url = "not a url", ApiVersion = InfluxApiVersion.V2, BatchSize = 0, SpillDirectory = "" }.Validate();

@@ -108,4 +108,14 @@ public sealed class SpillLogTests : IDisposable
         Assert.Equal(1, reopened.TornRecords);
         Assert.False(reopened.HasData);
     }
+
+    [Fact]
+    public void Open_FolderInUseByAnotherLog_ThrowsClearError()
+    {
+        using var first = new SpillLog(_dir, 4096);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new SpillLog(_dir, 4096));
+
+        Assert.Contains("in use by another InfluxDB writer", error.Message, StringComparison.Ordinal);
+    }
 }
