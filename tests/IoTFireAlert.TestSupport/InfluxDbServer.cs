@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace IoTFireAlert.TestSupport;
@@ -194,8 +192,4 @@ public sealed class InfluxDbServer : IDisposable
             // A leftover temp folder is harmless.
         }
     }
-
-    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

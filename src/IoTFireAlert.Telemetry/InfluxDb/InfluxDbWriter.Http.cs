@@ -85,7 +85,16 @@ public sealed partial class InfluxDbWriter
             case Outcome.Rejected when count == 1:
                 Metrics.AddDeadLettered(1);
                 Metrics.LastError = $"HTTP {status}: {message}";
-                _deadLetter?.Invoke(new DeadLetter(Encoding.UTF8.GetString(batch.Line(start)).TrimEnd('\n'), status, message));
+                try
+                {
+                    _deadLetter?.Invoke(new DeadLetter(Encoding.UTF8.GetString(batch.Line(start)).TrimEnd('\n'), status, message));
+                }
+                catch (Exception e)
+                {
+                    // A failing callback must not stop delivery of everything else.
+                    Metrics.LastError = "dead-letter callback: " + e.Message;
+                }
+
                 return 1;
             case Outcome.Rejected:
                 // Bisect: the good half is written, the bad line ends up alone. InfluxDB 1.x writes the

@@ -140,6 +140,25 @@ public sealed partial class InfluxDbWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        while (true)
+        {
+            try
+            {
+                await RunLoopAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The spill folder failed (disk full, permissions). The packed request is still in
+                // _pending (it is cleared only once sent or spilled): report, wait, try again.
+                Metrics.LastError = "spill: " + e.Message;
+                await Task.Delay(_options.ReplayInterval, _time).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
         var reader = _channel.Reader;
         long flushDeadline = 0;
         var completed = false;
@@ -282,6 +301,7 @@ public sealed partial class InfluxDbWriter : IAsyncDisposable
         if (!_spill.TryPeek(_replay))
         {
             Metrics.SetSpillBacklog(_spill.BacklogBytes);
+            _nextReplayTimestamp = _time.GetTimestamp() + ToTimestamp(_options.ReplayInterval);
             return;
         }
 

@@ -22,6 +22,7 @@ internal sealed class SpillLog : IDisposable
     private readonly string _directory;
     private readonly long _segmentBytes;
     private readonly SortedSet<long> _segments = [];
+    private readonly FileStream _lock;
     private FileStream? _writeStream;
     private long _writeSeq;
     private long _readSeq;
@@ -34,6 +35,16 @@ internal sealed class SpillLog : IDisposable
         _directory = directory;
         _segmentBytes = segmentBytes;
         Directory.CreateDirectory(directory);
+        try
+        {
+            // Two writers appending to one spill would interleave records and replay each other's.
+            _lock = new FileStream(Path.Combine(directory, "spill.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"The spill folder '{directory}' is in use by another InfluxDB writer; give each writer its own SpillDirectory.", e);
+        }
+
         foreach (var file in Directory.EnumerateFiles(directory, "*" + Extension))
         {
             if (long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
@@ -140,7 +151,11 @@ internal sealed class SpillLog : IDisposable
         }
     }
 
-    public void Dispose() => _writeStream?.Dispose();
+    public void Dispose()
+    {
+        _writeStream?.Dispose();
+        _lock.Dispose();
+    }
 
     private bool TryReadRecord(FileStream stream, LineBatch into)
     {
@@ -190,6 +205,7 @@ internal sealed class SpillLog : IDisposable
             TornRecords++;
             // The rest of this segment cannot be framed any more; count it as consumed.
             _readOffset = stream.Length;
+            BacklogBytes = ComputeBacklog();
             return false;
         }
     }

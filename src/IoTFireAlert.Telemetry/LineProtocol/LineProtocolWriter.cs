@@ -24,6 +24,8 @@ public sealed class LineProtocolWriter
     private static readonly SearchValues<byte> KeySpecials = SearchValues.Create(",= \\\n\r"u8);
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
 
+    private static readonly double[] Powers = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
     private byte[] _line = new byte[512];
     private byte[] _utf8 = new byte[256];
     private int _length;
@@ -43,7 +45,23 @@ public sealed class LineProtocolWriter
     public bool InLine => _phase != Phase.None;
 
     /// <summary>Starts a line with a measurement name (escaped here).</summary>
-    public void Begin(ReadOnlySpan<char> measurement) => Begin(Transcode(measurement));
+    public void Begin(ReadOnlySpan<char> measurement)
+    {
+        StartLine();
+        if (measurement.IsEmpty)
+        {
+            Fail("the measurement name is empty");
+        }
+
+        if (measurement[0] == '#')
+        {
+            Fail("a measurement name cannot start with '#' (the line would be read as a comment)");
+        }
+
+        AppendEscaped(measurement, MeasurementSpecials, "measurement");
+        _phase = Phase.Tags;
+        _lastTagKeyLength = 0;
+    }
 
     /// <summary>Starts a line with a UTF-8 measurement name (escaped here).</summary>
     public void Begin(ReadOnlySpan<byte> measurement)
@@ -81,10 +99,10 @@ public sealed class LineProtocolWriter
         }
 
         var keyStart = StartTag();
-        AppendKey(Transcode(key), "tag key");
+        AppendKey(key, "tag key");
         CheckTagOrder(keyStart);
         Append((byte)'=');
-        AppendEscaped(Transcode(value), KeySpecials, "tag value");
+        AppendEscaped(value, KeySpecials, "tag value");
     }
 
     /// <summary>Adds a tag from UTF-8. Tags must come sorted by key; an empty value omits the tag.</summary>
@@ -111,9 +129,18 @@ public sealed class LineProtocolWriter
         }
 
         StartField(key);
+        AppendFloat(value);
+    }
+
+    private void AppendFloat(double value)
+    {
         var span = Reserve(32);
-        // "R"-equivalent shortest round-trip form; exponents ("1E+20") are valid line protocol floats.
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        if (!TryFormatDecimal(value, span, out var written))
+        {
+            // Shortest round-trip form; exponents ("1E+20") are valid line protocol floats.
+            value.TryFormat(span, out written, default, CultureInfo.InvariantCulture);
+        }
+
         _length += written;
     }
 
@@ -124,7 +151,8 @@ public sealed class LineProtocolWriter
             Fail($"field '{key}' is {value.ToString(CultureInfo.InvariantCulture)}: line protocol cannot carry NaN or Infinity (InfluxDB rejects the line)");
         }
 
-        FieldFloat(Transcode(key), value);
+        StartField(key);
+        AppendFloat(value);
     }
 
     /// <summary>A signed 64-bit integer field (<c>42i</c>).</summary>
@@ -137,7 +165,14 @@ public sealed class LineProtocolWriter
         Append((byte)'i');
     }
 
-    public void FieldInteger(ReadOnlySpan<char> key, long value) => FieldInteger(Transcode(key), value);
+    public void FieldInteger(ReadOnlySpan<char> key, long value)
+    {
+        StartField(key);
+        var span = Reserve(21);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        Append((byte)'i');
+    }
 
     /// <summary>An unsigned 64-bit integer field (<c>42u</c>; InfluxDB 2.x, and 1.x only when built with unsigned support).</summary>
     public void FieldUnsigned(ReadOnlySpan<byte> key, ulong value)
@@ -210,6 +245,77 @@ public sealed class LineProtocolWriter
         CopyOut(output);
     }
 
+    /// <summary>
+    /// Fast path for the common sensor value with at most 6 decimals (35.5, 229.25, 0.1): finds the
+    /// smallest k with v·10^k an integer m below 2^53 and m / 10^k == v. Both m and 10^k are exact
+    /// doubles and IEEE division rounds correctly, so the decimal "m / 10^k" parses back to exactly
+    /// v — the same guarantee as the shortest round-trip form, at a fraction of its cost.
+    /// </summary>
+    internal static bool TryFormatDecimal(double value, Span<byte> destination, out int written)
+    {
+        written = 0;
+        var magnitude = Math.Abs(value);
+        if (magnitude >= 1e15 || (magnitude < 1e-6 && value != 0))
+        {
+            return false;
+        }
+
+        var powers = Powers;
+        for (var k = 0; k < powers.Length; k++)
+        {
+            var scaled = value * powers[k];
+            if (Math.Abs(scaled) >= 9_007_199_254_740_992.0)
+            {
+                return false;
+            }
+
+            var m = (long)scaled;
+            if (m != scaled || m / powers[k] != value)
+            {
+                continue;
+            }
+
+            if (value == 0 && double.IsNegative(value))
+            {
+                // -0 keeps its sign, as the general formatter writes it.
+                return false;
+            }
+
+            var pos = 0;
+            if (m < 0)
+            {
+                destination[pos++] = (byte)'-';
+                m = -m;
+            }
+
+            ulong unsigned = (ulong)m;
+            if (k == 0)
+            {
+                unsigned.TryFormat(destination[pos..], out var digits, default, CultureInfo.InvariantCulture);
+                written = pos + digits;
+                return true;
+            }
+
+            ulong divisor = (ulong)powers[k];
+            var whole = unsigned / divisor;
+            var fraction = unsigned - (whole * divisor);
+            whole.TryFormat(destination[pos..], out var wholeDigits, default, CultureInfo.InvariantCulture);
+            pos += wholeDigits;
+            destination[pos++] = (byte)'.';
+            // The fraction with leading zeros to k digits; k was minimal, so it has no trailing zero.
+            for (var d = k - 1; d >= 0; d--)
+            {
+                destination[pos + d] = (byte)('0' + (int)(fraction % 10));
+                fraction /= 10;
+            }
+
+            written = pos + k;
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Abandons the line being built.</summary>
     public void Reset()
     {
@@ -269,7 +375,21 @@ public sealed class LineProtocolWriter
         _lastTagKeyLength = keyLength;
     }
 
+    private void StartField(ReadOnlySpan<char> key)
+    {
+        StartFieldSeparator();
+        AppendKey(key, "field key");
+        Append((byte)'=');
+    }
+
     private void StartField(ReadOnlySpan<byte> key)
+    {
+        StartFieldSeparator();
+        AppendKey(key, "field key");
+        Append((byte)'=');
+    }
+
+    private void StartFieldSeparator()
     {
         switch (_phase)
         {
@@ -284,9 +404,6 @@ public sealed class LineProtocolWriter
             default:
                 throw new InvalidOperationException("Begin a line before adding fields.");
         }
-
-        AppendKey(key, "field key");
-        Append((byte)'=');
     }
 
     private void AppendKey(ReadOnlySpan<byte> key, string element)
@@ -302,6 +419,60 @@ public sealed class LineProtocolWriter
         }
 
         AppendEscaped(key, KeySpecials, element);
+    }
+
+    private void AppendKey(ReadOnlySpan<char> key, string element)
+    {
+        if (key.IsEmpty)
+        {
+            Fail($"a {element} is empty");
+        }
+
+        if (key.SequenceEqual("time"))
+        {
+            Fail($"'time' cannot be a {element}: InfluxDB reserves it and drops the point");
+        }
+
+        AppendEscaped(key, KeySpecials, element);
+    }
+
+    /// <summary>
+    /// Transcodes straight into the line and escapes only when a special character is present,
+    /// which for ids and names is rare: one pass, no scratch copy. Ids and tag values are short,
+    /// so a scalar loop that narrows ASCII and screens for specials at once beats a vectorized
+    /// transcode's set-up; the first non-ASCII or suspicious character hands the rest to the
+    /// UTF-8 encoder and the exact check.
+    /// </summary>
+    private void AppendEscaped(ReadOnlySpan<char> source, SearchValues<byte> specials, string element)
+    {
+        var destination = Reserve((source.Length + 1) * 3);
+        var i = 0;
+        for (; i < source.Length; i++)
+        {
+            var c = source[i];
+            // A superset of every element's specials (space and control characters, ',', '=', '\').
+            if (c >= 0x80 || c <= ' ' || c == ',' || c == '=' || c == '\\')
+            {
+                break;
+            }
+
+            destination[i] = (byte)c;
+        }
+
+        if (i == source.Length)
+        {
+            _length += i;
+            return;
+        }
+
+        var written = i + Encoding.UTF8.GetBytes(source[i..], destination[i..]);
+        if (destination[i..written].IndexOfAny(specials) < 0)
+        {
+            _length += written;
+            return;
+        }
+
+        AppendEscaped(Transcode(source), specials, element);
     }
 
     private void EndCommon()

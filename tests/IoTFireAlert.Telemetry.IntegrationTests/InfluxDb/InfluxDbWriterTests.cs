@@ -144,7 +144,8 @@ public sealed class InfluxDbWriterTests : IDisposable
 
             if (b == 45)
             {
-                Assert.True(writer.Metrics.LinesSpilled > 0, "lines written while influxd was down should have spilled");
+                var spilled = await TestOptions.EventuallyAsync(() => Task.FromResult(writer.Metrics.LinesSpilled > 0), TimeSpan.FromSeconds(15));
+                Assert.True(spilled, "lines written while influxd was down should have spilled");
                 _influx.Launch();
             }
 

@@ -337,6 +337,44 @@ public sealed class LineProtocolWriterTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Theory]
+    [InlineData(35.5, "35.5")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(-0.05, "-0.05")]
+    [InlineData(229.25, "229.25")]
+    [InlineData(1234567.000001, "1234567.000001")]
+    [InlineData(100, "100")]
+    [InlineData(0, "0")]
+    [InlineData(-0.0, "-0")]
+    [InlineData(1e20, "1E+20")]
+    [InlineData(1.0 / 3, "0.3333333333333333")]
+    [InlineData(5e-324, "5E-324")]
+    public void FieldFloat_Values_FormattedToRoundTrip(double value, string expected)
+    {
+        _writer.Begin("m");
+        _writer.FieldFloat("v", value);
+        _writer.End(_output);
+
+        Assert.Equal($"m v={expected}\n", Text);
+    }
+
+    [Fact]
+    public void Property_DecimalFastPath_RoundTripsExactly()
+    {
+        // Values with few decimals, where the fast path is taken.
+        Prop.ForAll<int, byte>((mantissa, decimals) =>
+        {
+            var value = mantissa / Math.Pow(10, decimals % 8);
+            Span<byte> buffer = stackalloc byte[40];
+            if (!LineProtocolWriter.TryFormatDecimal(value, buffer, out var written))
+            {
+                return true;
+            }
+
+            return double.Parse(Encoding.ASCII.GetString(buffer[..written]), System.Globalization.CultureInfo.InvariantCulture).Equals(value);
+        }).QuickCheckThrowOnFailure();
+    }
+
     private static bool IsAmbiguous(string s)
     {
         for (var i = 0; i < s.Length; i++)
