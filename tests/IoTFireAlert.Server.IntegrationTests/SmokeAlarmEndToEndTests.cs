@@ -123,4 +123,32 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
         Assert.Equal("resolved", final.GetProperty("state").GetString());
         Assert.Equal("Wang Wei (via desk)", final.GetProperty("ackedBy").GetString());
     }
+
+    [Fact]
+    public async Task Readings_AreStoredAsTelemetry_AndAnElectricalAlarmRaised()
+    {
+        await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0001-EF" + ElectricalSuffix() + "/up",
+            """{"v":1,"kind":"electrical_fire","residual_current_ma":350,"cable_temp_c":[41.5]}""");
+        var id = "SX-0001-EF" + ElectricalSuffix();
+        var points = await _server.EventuallyAsync(async () =>
+        {
+            var series = (await _server.GetJsonAsync<JsonElement[]>($"/api/devices/{id}/telemetry"))!;
+            return series.Length >= 2 ? series : null;
+        }, TimeSpan.FromSeconds(20), "the telemetry points");
+        Assert.Contains(points, p => p.GetProperty("value").GetDouble() == 350);
+        Assert.Contains(points, p => p.GetProperty("value").GetDouble() == 41.5);
+
+        var alarm = await _server.EventuallyFoundAsync(async () =>
+            (await _server.GetJsonAsync<JsonElement[]>($"/api/alarms?device={id}"))!.FirstOrDefault() is { ValueKind: JsonValueKind.Object } a ? (JsonElement?)a : null,
+            TimeSpan.FromSeconds(20), "the residual current alarm");
+        Assert.Equal("residual_current_alarm", alarm.GetProperty("type").GetString());
+        Assert.Equal("major", alarm.GetProperty("severity").GetString());
+    }
+
+    /// <summary>The sample district numbers devices within a site; SX-0001's electrical monitor follows its detectors.</summary>
+    private static string ElectricalSuffix()
+    {
+        var line = File.ReadLines(Path.Combine(ServerUnderTest.RepositoryRoot(), "config", "devices.sample.csv")).First(l => l.StartsWith("SX-0001-EF", StringComparison.Ordinal));
+        return line.Split(',')[0]["SX-0001-EF".Length..];
+    }
 }

@@ -8,9 +8,7 @@ using IoTFireAlert.Server.Devices;
 using IoTFireAlert.Server.Metrics;
 using IoTFireAlert.Server.Pipeline;
 using IoTFireAlert.Telemetry;
-using IoTFireAlert.Telemetry.InfluxDb;
 using IoTFireAlert.Telemetry.Points;
-using IoTFireAlert.Telemetry.Sqlite;
 
 namespace IoTFireAlert.Server.Hosting;
 
@@ -23,7 +21,7 @@ public static class PipelineSetup
         var root = builder.Environment.ContentRootPath;
         var mqtt = OptionsLoader.Bind<MqttSettings>(configuration, "Mqtt", problems, o => o.Validate());
         var pipeline = OptionsLoader.Bind<PipelineOptions>(configuration, "Pipeline", problems, o => o.Validate());
-        var telemetry = OptionsLoader.Bind<TelemetrySettings>(configuration, "Telemetry", problems, o => o.Validate());
+        var telemetry = OptionsLoader.Bind<TelemetryOptions>(configuration, "Telemetry", problems, o => o.Validate() is { Count: > 0 } p ? "Telemetry: " + string.Join("; ", p) : null);
         var registry = builder.Services.Single(s => s.ServiceType == typeof(RegistryOptions)).ImplementationInstance as RegistryOptions;
         if (problems.Count > 0 || registry is null)
         {
@@ -76,24 +74,16 @@ public static class PipelineSetup
         services.AddSingleton<IHealthSignal>(sp => sp.GetRequiredService<IngestionPipeline>());
         ServerHost.AddHosted<MessageRate>(services);
 
-        if (telemetry.UsesInfluxDb)
+        // Relative store paths are from the repository root, like every other path in config/.
+        telemetry.Sqlite.Path = Path.Combine(root, telemetry.Sqlite.Path);
+        telemetry.InfluxDb.SpillDirectory = Path.Combine(root, telemetry.InfluxDb.SpillDirectory);
+        services.AddSingleton(sp =>
         {
-            telemetry.InfluxDb.SpillDirectory = Path.Combine(root, telemetry.InfluxDb.SpillDirectory);
-            services.AddSingleton(sp =>
-            {
-                var deadLetters = sp.GetRequiredService<DeadLetterStore>();
-                return new InfluxDbWriter(telemetry.InfluxDb, d => deadLetters.Add("influxdb", "influxdb", null, null, $"InfluxDB refused the line ({d.StatusCode}): {d.Error}", Encoding.UTF8.GetBytes(d.Line)));
-            });
-            services.AddSingleton<ITelemetrySink>(sp => new InfluxDbTelemetrySink(sp.GetRequiredService<InfluxDbWriter>()));
-            services.AddSingleton<ITelemetryReader>(_ => new InfluxDbReader(telemetry.InfluxDb));
-        }
-        else
-        {
-            telemetry.Sqlite.Path = Path.Combine(root, telemetry.Sqlite.Path);
-            services.AddSingleton(sp => new SqliteTelemetryStore(telemetry.Sqlite, sp.GetRequiredService<TimeProvider>()));
-            services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<SqliteTelemetryStore>());
-            services.AddSingleton<ITelemetryReader>(sp => sp.GetRequiredService<SqliteTelemetryStore>());
-        }
+            var deadLetters = sp.GetRequiredService<DeadLetterStore>();
+            return TelemetryStore.Open(telemetry, d => deadLetters.Add("influxdb", "influxdb", null, null, $"InfluxDB refused the line ({d.StatusCode}): {d.Error}", Encoding.UTF8.GetBytes(d.Line)));
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Sink);
+        services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Reader);
     }
 
     /// <summary>Resolves a device's rules, tags and owner partition before the pipeline can see it.</summary>
