@@ -15,8 +15,13 @@ public sealed class CrashRecoveryTests : IDisposable
     public async Task KillNine_MidStream_NoAlarmLostOrDuplicated()
     {
         using var server = new ServerUnderTest(_broker);
-        // Devices of the sample district (config/devices.sample.csv), imported at first start.
-        var devices = Enumerable.Range(1, 120).Select(i => $"SX-{i:D4}-SD01").ToArray();
+        // Vendor acme's smoke detectors of the sample district (config/devices.sample.csv), imported at first start.
+        var devices = File.ReadLines(Path.Combine(ServerUnderTest.RepositoryRoot(), "config", "devices.sample.csv"))
+            .Select(l => l.Split(','))
+            .Where(c => c[1] == "smoke_detector" && c[2] == "acme")
+            .Select(c => c[0])
+            .Take(120)
+            .ToArray();
 
         // Publish in the background while the server is killed: QoS 1 messages the server had not
         // acknowledged stay with the broker's persistent session and arrive after the restart.
@@ -46,6 +51,7 @@ public sealed class CrashRecoveryTests : IDisposable
         await Task.Delay(2000);
         alarms = (await server.GetJsonAsync<JsonElement[]>("/api/alarms?limit=5000"))!;
         Assert.Equal(devices.Order(), alarms.Select(a => a.GetProperty("deviceId").GetString()!).Order());
+        Assert.All(alarms, a => Assert.Equal("smoke_alarm", a.GetProperty("type").GetString()));
         Assert.All(alarms, a => Assert.Equal(1, a.GetProperty("count").GetInt32()));
     }
 }

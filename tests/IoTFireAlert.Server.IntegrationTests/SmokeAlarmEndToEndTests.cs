@@ -53,10 +53,10 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
     public async Task MalformedPayload_GoesToDeadLetters_AndOtherDevicesStillAlarm()
     {
         await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0002-SD01/up", """{"v":1,"smoke":tru""");
-        await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0003-SD01/up", """{"v":1,"kind":"smoke_detector","smoke":true}""");
+        await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0004-SD01/up", """{"v":1,"kind":"smoke_detector","smoke":true}""");
 
         await _server.EventuallyAsync(async () =>
-            (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0003-SD01"))!.Length > 0 ? "ok" : null, TimeSpan.FromSeconds(20), "the good device's alarm");
+            (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0004-SD01"))!.Any(a => a.GetProperty("type").GetString() == "smoke_alarm") ? "ok" : null, TimeSpan.FromSeconds(20), "the good device's alarm");
         var letter = await _server.EventuallyFoundAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>("/api/deadletters"))!.FirstOrDefault(d => d.GetProperty("deviceId").GetString() == "SX-0002-SD01") is { ValueKind: JsonValueKind.Object } d ? (JsonElement?)d : null,
             TimeSpan.FromSeconds(20), "the dead letter");
@@ -83,9 +83,9 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
     [Fact]
     public async Task StateChangingCalls_WithoutKey_WrongKey_OrTooSmallRole_AreRefused_AndChangeNothing()
     {
-        await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0004-SD01/up", """{"v":1,"kind":"smoke_detector","smoke":true}""");
+        await MosquittoClients.PublishAsync(_broker.Port, "dev/acme/SX-0005-SD01/up", """{"v":1,"kind":"smoke_detector","smoke":true}""");
         var alarm = await _server.EventuallyFoundAsync(async () =>
-            (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0004-SD01"))!.FirstOrDefault() is { ValueKind: JsonValueKind.Object } a ? (JsonElement?)a : null,
+            (await _server.GetJsonAsync<JsonElement[]>("/api/alarms?device=SX-0005-SD01"))!.FirstOrDefault() is { ValueKind: JsonValueKind.Object } a ? (JsonElement?)a : null,
             TimeSpan.FromSeconds(20), "the alarm");
         var id = alarm.GetProperty("id").GetInt64();
 

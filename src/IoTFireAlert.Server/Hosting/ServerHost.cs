@@ -14,6 +14,20 @@ public static class ServerHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length >= 1 && args[0] == "hash-password")
+        {
+            // The password comes from standard input, never the command line (it would sit in the shell history).
+            var password = (await Console.In.ReadLineAsync().ConfigureAwait(false))?.TrimEnd('\r', '\n') ?? "";
+            if (password.Length < 10)
+            {
+                await Console.Error.WriteLineAsync("a console password needs at least 10 characters").ConfigureAwait(false);
+                return 2;
+            }
+
+            Console.WriteLine(PasswordHashes.Hash(password));
+            return 0;
+        }
+
         WebApplication app;
         try
         {
@@ -80,6 +94,8 @@ public static class ServerHost
         services.AddSingleton(deadLetters);
         services.AddSingleton(security);
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<LoginSessions>();
+        SecurityEndpoints.AddRateLimits(services, security);
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<AlarmQueries>();
         services.AddSingleton<AlarmEventHub>();
@@ -112,8 +128,12 @@ public static class ServerHost
         database.ApplySchema();
         var app = builder.Build();
         app.Services.GetRequiredService<AlarmEventHub>().StartAfter(app.Services.GetRequiredService<AlarmQueries>().LastEventIdAsync(CancellationToken.None).GetAwaiter().GetResult());
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<AuditLog>();
+        app.UseRateLimiter();
         app.UseStatusCodePages();
         HealthEndpoints.Map(app);
+        SecurityEndpoints.Map(app);
         MetricsEndpoint.Map(app);
         DeviceEndpoints.Map(app);
         AlarmEndpoints.Map(app);

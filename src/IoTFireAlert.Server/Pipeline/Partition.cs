@@ -106,6 +106,15 @@ public sealed class Partition
             return;
         }
 
+        if (_context.Directory.TryGet(topicDevice, out var named) && !vendor.SequenceEqual(named.Record.Vendor))
+        {
+            // The topic names a device registered to another vendor: refuse before even decoding it.
+            _verdicts.Clear();
+            Spoofed(message, named, vendor);
+            await FinishAsync(inbound, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var payload = inbound.PayloadSpan;
         if (payload.Length > _context.Options.MaxPayloadBytes)
         {
@@ -161,10 +170,7 @@ public sealed class Partition
         var record = entry.Record;
         if (!vendor.SequenceEqual(record.Vendor))
         {
-            // Someone speaks for a device under another vendor's account: never trust it.
-            var reason = $"device '{record.Id}' is registered to vendor '{record.Vendor}' but arrived under vendor '{vendor}'";
-            _context.DeadLetters.Add(message.Message.Topic, "spoofing", vendor.ToString(), record.Id, reason, payload);
-            _verdicts.Add(new DeviceVerdicts(record, [new AlarmTransition(AlarmType.Spoofing, Severity.Warning, AlarmCondition.Raised, 1, message.ReceivedUnixMs)], null, reason));
+            Spoofed(message, entry, vendor);
             return null;
         }
 
@@ -233,6 +239,16 @@ public sealed class Partition
         }
 
         return entry;
+    }
+
+    /// <summary>Someone speaks for a device under another vendor's account: never trust it; tell the operator.</summary>
+    private void Spoofed(IngressMessage message, DeviceEntry entry, ReadOnlySpan<char> vendor)
+    {
+        var record = entry.Record;
+        var reason = $"device '{record.Id}' is registered to vendor '{record.Vendor}' but arrived under vendor '{vendor}'";
+        Counters.Rejected++;
+        _context.DeadLetters.Add(message.Message.Topic, "spoofing", vendor.ToString(), record.Id, reason, message.Message.PayloadSpan);
+        _verdicts.Add(new DeviceVerdicts(record, [new AlarmTransition(AlarmType.Spoofing, Severity.Warning, AlarmCondition.Raised, 1, message.ReceivedUnixMs)], null, reason));
     }
 
     /// <summary>The device's own online/offline word (its retained will message): "online"/"offline", or JSON with a "state" field.</summary>

@@ -127,3 +127,16 @@ CREATE TABLE IF NOT EXISTS stations (
     body   TEXT NOT NULL,
     status TEXT NOT NULL
 );
+
+-- Who changed what, when and from where: every state-changing request, allowed or refused.
+CREATE TABLE IF NOT EXISTS audit (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    role    TEXT,
+    method  TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    status  INTEGER NOT NULL,
+    remote  TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
