@@ -37,6 +37,7 @@ public sealed class HazardEndpointsTests
             ],
         });
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<LoginSessions>();
         services.AddSingleton(f.Risk);
         services.AddSingleton(f.Store);
         services.AddSingleton<WorkOrderService>();
