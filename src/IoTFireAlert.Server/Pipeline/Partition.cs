@@ -8,6 +8,7 @@ using IoTFireAlert.Mqtt;
 using IoTFireAlert.Server.Alarms;
 using IoTFireAlert.Server.Devices;
 using IoTFireAlert.Telemetry.Points;
+using AlarmEvent = IoTFireAlert.Telemetry.Points.AlarmEvent;
 
 namespace IoTFireAlert.Server.Pipeline;
 
@@ -28,6 +29,7 @@ public sealed class Partition
     private readonly DecodedBatch _batch = new();
     private readonly List<AlarmTransition> _transitions = [];
     private readonly List<DeviceVerdicts> _verdicts = [];
+    private readonly List<AlarmEvent> _alarmEvents = [];
     private readonly char[] _vendor = new char[256];
     private readonly char[] _device = new char[512];
     private DeviceTags?[] _tags = new DeviceTags?[8];
@@ -135,6 +137,7 @@ public sealed class Partition
         }
 
         _verdicts.Clear();
+        _alarmEvents.Clear();
         var stored = 0;
         for (var i = 0; i < _batch.Count; i++)
         {
@@ -151,6 +154,12 @@ public sealed class Partition
         if (stored > 0)
         {
             await _context.Telemetry.WriteReadingsAsync(_batch, _tags.AsMemory(0, _batch.Count), message.ReceivedUnixMs, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Alarm transitions are part of the time series too (measurement alarm_event); rare, so one call each.
+        foreach (var alarmEvent in _alarmEvents)
+        {
+            await _context.Telemetry.WriteAlarmEventAsync(alarmEvent, cancellationToken).ConfigureAwait(false);
         }
 
         await FinishAsync(inbound, cancellationToken).ConfigureAwait(false);
@@ -235,6 +244,11 @@ public sealed class Partition
         if (_transitions.Count > 0)
         {
             Counters.Alarmed++;
+            foreach (var transition in _transitions)
+            {
+                _alarmEvents.Add(new AlarmEvent(entry.Tags, transition));
+            }
+
             _verdicts.Add(new DeviceVerdicts(record, [.. _transitions], null, null, sequence));
         }
 
