@@ -4,6 +4,7 @@
 # each account speak only for itself. Existing passwords are kept; new accounts get random ones,
 # written once to DIR/credentials.env (mode 600).
 # Usage: scripts/broker-config.sh DIR PORT [TLS_PORT]
+# BROKER_PATH=/mosquitto/config writes that path into mosquitto.conf instead of DIR (for a container).
 set -euo pipefail
 dir=$1; port=$2; tls_port=${3:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,28 +58,30 @@ for u in $users; do v=$(var_of "$u"); mosquitto_passwd -b "$dir/passwd" "$u" "${
   done
 } > "$dir/acl"
 
+at=${BROKER_PATH:-$dir}
+listen=127.0.0.1; [ -n "${BROKER_PATH:-}" ] && listen=0.0.0.0
 {
   echo "per_listener_settings false"
   echo "allow_anonymous false"
-  echo "password_file $dir/passwd"
-  echo "acl_file $dir/acl"
+  echo "password_file $at/passwd"
+  echo "acl_file $at/acl"
   echo "persistence true"
-  echo "persistence_location $dir/"
+  echo "persistence_location $at/"
   echo "max_queued_messages 1000000"
   echo "max_inflight_messages 0"
   echo "log_dest stdout"
   echo "log_type error"
   echo "log_type warning"
   echo "log_type notice"
-  echo "listener $port 127.0.0.1"
+  echo "listener $port $listen"
   if [ -n "$tls_port" ]; then
     if [ ! -f "$dir/broker.crt" ]; then
       openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
         -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$dir/broker.key" -out "$dir/broker.crt" 2>/dev/null
     fi
-    echo "listener $tls_port 127.0.0.1"
-    echo "certfile $dir/broker.crt"
-    echo "keyfile $dir/broker.key"
+    echo "listener $tls_port $listen"
+    echo "certfile $at/broker.crt"
+    echo "keyfile $at/broker.key"
   fi
 } > "$dir/mosquitto.conf"
 
