@@ -105,6 +105,43 @@ public sealed class ConsoleActionTests(SeededConsole console) : IClassFixture<Se
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task User_LogsInWithPassword_AcknowledgesUnderOwnName_LogsOut()
+    {
+        var page = await console.Chromium.OpenConsoleAsync(console.Server.BaseAddress);
+        await page.SelectOptionAsync("#login-mode", "user");
+        await page.FillAsync("#operator-input", SeededConsole.UserName);
+        await page.FillAsync("#key-input", "not the password");
+        await page.ClickAsync("#login-button");
+        await Expect(page.Locator("#login-error")).ToHaveTextAsync("用户名或密码错误");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-readonly", "true");
+
+        await page.FillAsync("#key-input", SeededConsole.UserPassword);
+        await page.ClickAsync("#login-button");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-readonly", "false");
+        await Expect(page.Locator("#operator-name")).ToHaveTextAsync(SeededConsole.UserName);
+        // The session is an HttpOnly cookie: the page holds no secret.
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('iotfire.apiKey')"));
+        Assert.DoesNotContain("iotfire_session", await page.EvaluateAsync<string>("() => document.cookie"), StringComparison.Ordinal);
+
+        await Row(page, ConsoleSeed.CriticalSmoke).ClickAsync();
+        await page.ClickAsync("#ack-button");
+        await Expect(page.Locator("#detail-state")).ToHaveAttributeAsync("data-state", "acknowledged");
+        await Expect(page.Locator("#detail .timeline .event-acknowledged .event-actor")).ToHaveTextAsync(SeededConsole.UserName);
+
+        // A reload forgets the tab's storage but the session cookie remains: still logged in.
+        await page.EvaluateAsync("() => sessionStorage.clear()");
+        await page.ReloadAsync();
+        await Expect(page.Locator("#operator-name")).ToHaveTextAsync(SeededConsole.UserName);
+
+        await page.ClickAsync("#logout-button");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-readonly", "true");
+        await page.ReloadAsync();
+        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#login-form")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
     private static ILocator Row(IPage page, long id) =>
         page.Locator($"#queue-list .alarm[data-alarm-id='{id.ToString(CultureInfo.InvariantCulture)}']");
 }

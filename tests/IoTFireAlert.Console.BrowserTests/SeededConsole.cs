@@ -9,6 +9,10 @@ namespace IoTFireAlert.Console.BrowserTests;
 /// </summary>
 public sealed class SeededConsole : IAsyncLifetime
 {
+    /// <summary>A console user from configuration (Security:Users), next to the fixture's API keys.</summary>
+    public const string UserName = "li.na";
+    public const string UserPassword = "correct horse battery staple";
+
     private MosquittoBroker? _broker;
 
     public ServerUnderTest Server { get; private set; } = null!;
@@ -22,7 +26,15 @@ public sealed class SeededConsole : IAsyncLifetime
         Directory.CreateDirectory(dataDirectory);
         await ConsoleSeed.WriteAsync(Path.Combine(dataDirectory, "iotfire.db"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Server = new ServerUnderTest(_broker, dataDirectory: dataDirectory);
+        Server = new ServerUnderTest(
+            _broker,
+            new Dictionary<string, string>
+            {
+                ["Security:Users:0:Name"] = UserName,
+                ["Security:Users:0:Role"] = "dispatcher",
+                ["Security:Users:0:PasswordHash"] = IoTFireAlert.Server.Security.PasswordHashes.Hash(UserPassword),
+            },
+            dataDirectory);
         Chromium = await ChromiumBrowser.LaunchAsync();
     }
 

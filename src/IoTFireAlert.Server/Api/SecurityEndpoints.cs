@@ -4,7 +4,7 @@ using IoTFireAlert.Server.Storage;
 
 namespace IoTFireAlert.Server.Api;
 
-/// <summary>POST /api/login and /api/logout (cookie sessions for the console), GET /api/me, GET /api/audit (administrators).</summary>
+/// <summary>POST /api/login and /api/logout (cookie sessions for the console), GET /api/me, GET /api/session, GET /api/audit (administrators).</summary>
 public static class SecurityEndpoints
 {
     public const string LoginPolicy = "login";
@@ -54,6 +54,12 @@ public static class SecurityEndpoints
         app.MapGet("/api/me", (HttpContext http) =>
             Results.Ok(new { name = http.Items[RequireRoleFilter.ActorItem], role = (http.Items[RequireRoleFilter.RoleItem] as Role?)?.ToString().ToLowerInvariant() }))
             .AddEndpointFilter(new RequireRoleFilter(Role.Viewer));
+
+        // The console asks on load whether its HttpOnly cookie still holds a session; "nobody" is an answer, not an error.
+        app.MapGet("/api/session", (HttpContext http, LoginSessions sessions) =>
+            sessions.Authenticate(http.Request.Cookies[LoginSessions.CookieName]) is { } user
+                ? Results.Ok(new { name = user.Name, role = user.Role.ToString().ToLowerInvariant() })
+                : Results.Ok(new { name = (string?)null, role = (string?)null }));
 
         app.MapGet("/api/audit", async (SqliteDatabase database, int? limit, long? before, CancellationToken ct) =>
             Results.Ok(await AuditLog.ListAsync(database, Math.Clamp(limit ?? 200, 1, 5000), before, ct)))

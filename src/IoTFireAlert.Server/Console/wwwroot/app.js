@@ -1,7 +1,7 @@
 // The dispatch console: wires the queue, the map, the detail panel and the header together.
 
 import { t, lang, setLang, onLangChange, applyStatic } from './i18n.js';
-import { auth } from './api.js';
+import { auth, ApiError } from './api.js';
 import { countdown } from './dom.js';
 import { AlarmStore } from './alarms.js';
 import { AlarmQueue } from './queue.js';
@@ -48,20 +48,43 @@ store.onConnection((live) => {
   node.textContent = live ? `● ${t('conn.live')}` : `○ ${t('conn.reconnecting')}`;
 });
 
-// Login with an API key; without one the console is read-only.
+// Login with an API key or a configured user; without either the console is read-only.
 function showAuth() {
   const loggedIn = auth.canWrite();
   body.dataset.readonly = String(!loggedIn);
   $('#login-form').hidden = loggedIn;
   $('#logged-in').hidden = !loggedIn;
   $('#operator-name').textContent = auth.operator() || t('login.as');
+  showLoginMode();
   detail.render();
 }
-$('#login-form').addEventListener('submit', (e) => {
+// The same two fields serve both ways: operator name + API key, or user name + password.
+function showLoginMode() {
+  const user = $('#login-mode').value === 'user';
+  $('#operator-input').placeholder = t(user ? 'login.user' : 'login.operator');
+  $('#key-input').placeholder = t(user ? 'login.password' : 'login.key');
+}
+$('#login-mode').addEventListener('change', () => {
+  $('#login-error').textContent = '';
+  showLoginMode();
+});
+$('#login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const key = $('#key-input').value;
-  if (!key.trim()) return;
-  auth.login(key, $('#operator-input').value);
+  const name = $('#operator-input').value;
+  const secret = $('#key-input').value;
+  if (!secret.trim()) return;
+  $('#login-error').textContent = '';
+  if ($('#login-mode').value === 'user') {
+    try {
+      await auth.loginUser(name, secret);
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      $('#login-error').textContent = t(status === 429 ? 'error.tooManyLogins' : status === 401 ? 'error.badLogin' : 'error.failed');
+      return;
+    }
+  } else {
+    auth.login(secret, name);
+  }
   $('#key-input').value = '';
   showAuth();
 });
@@ -70,6 +93,7 @@ $('#logout-button').addEventListener('click', () => {
   showAuth();
 });
 showAuth();
+auth.resume().then(showAuth);
 
 $('#lang-toggle').addEventListener('click', () => setLang(lang() === 'zh-CN' ? 'en' : 'zh-CN'));
 onLangChange(() => {
