@@ -50,7 +50,7 @@ public sealed partial class MqttClient
                         // 3.1.1 cannot tell the broker our limit, so closing would only bring the
                         // same message back on the next connection of a persistent session:
                         // acknowledge it, report it, read past it.
-                        if ((frame.Flags & 0x06) != 0)
+                        if ((frame.Flags & 0x06) != 0 && _ackQueue.IsFull)
                         {
                             await WaitForAckSpaceAsync(token).ConfigureAwait(false);
                         }
@@ -73,7 +73,7 @@ public sealed partial class MqttClient
                     }
 
                     var packet = buffer.Slice(0, frame.TotalLength);
-                    if (isPublish && (frame.Flags & 0x06) != 0)
+                    if (isPublish && (frame.Flags & 0x06) != 0 && _ackQueue.IsFull)
                     {
                         await WaitForAckSpaceAsync(token).ConfigureAwait(false);
                     }
