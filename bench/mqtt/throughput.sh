@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Subscriber throughput through one Mosquitto: libmosquitto reference pair vs our client pair,
-# same broker, same run. usage: bench/mqtt/throughput.sh [qos0_count] [qos1_count] [payload_bytes]
-# Last line: JSON with messages/s at the subscriber and the ratio ours/reference.
+# same broker, same run. usage: bench/mqtt/throughput.sh [qos0_count] [qos1_count] [payload_bytes] [runs]
+# Each run measures reference then ours back to back, per QoS; the ratio ours/reference is taken
+# within a run (the machine is shared, absolute figures drift) and the median over runs reported.
+# Last line: JSON with the median messages/s at the subscriber and the median ratio ours/reference.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 QOS0_N=${1:-500000}
 QOS1_N=${2:-200000}
 SIZE=${3:-150}
+RUNS=${4:-3}
 WORK=$(mktemp -d /tmp/iotfire-mqtt-bench.XXXXXX)
 chmod 755 "$WORK"
 BROKER_PID=""
@@ -45,24 +48,39 @@ run() {
   cat "$WORK/out"
 }
 
-rate() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rate"])' "$1"; }
-declare -A R
-for qos in 0 1; do
-  n=$([ $qos = 0 ] && echo "$QOS0_N" || echo "$QOS1_N")
-  for name in ref ours; do
-    out=$(run $name $qos "$n")
-    echo "$name qos$qos: $out" >&2
-    R[$name$qos]=$out
+declare -a RESULTS=()
+for run in $(seq "$RUNS"); do
+  for qos in 0 1; do
+    n=$([ $qos = 0 ] && echo "$QOS0_N" || echo "$QOS1_N")
+    for name in ref ours; do
+      out=$(run $name $qos "$n")
+      echo "run $run $name qos$qos: $out" >&2
+      RESULTS+=("$run $qos $name $out")
+    done
   done
 done
-python3 - "$SIZE" "$QOS0_N" "$QOS1_N" "${R[ref0]}" "${R[ours0]}" "${R[ref1]}" "${R[ours1]}" <<'PY'
-import json, sys
-size, n0, n1 = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-ref0, ours0, ref1, ours1 = (json.loads(a) for a in sys.argv[4:8])
-ratio = lambda a, b: round(a["rate"] / b["rate"], 3) if b["rate"] else None
-print(json.dumps({
-  "payload_bytes": size,
-  "qos0": {"messages": n0, "reference_per_s": ref0["rate"], "ours_per_s": ours0["rate"], "reference_received": ref0["received"], "ours_received": ours0["received"], "ratio": ratio(ours0, ref0)},
-  "qos1": {"messages": n1, "reference_per_s": ref1["rate"], "ours_per_s": ours1["rate"], "reference_received": ref1["received"], "ours_received": ours1["received"], "ratio": ratio(ours1, ref1)},
-}))
-PY
+printf '%s\n' "${RESULTS[@]}" | python3 -c '
+import json, statistics, sys
+size, n0, n1 = (int(a) for a in sys.argv[1:4])
+runs = {}
+for line in sys.stdin:
+    run, qos, name, js = line.split(" ", 3)
+    runs.setdefault((int(qos), int(run)), {})[name] = json.loads(js)
+out = {"payload_bytes": size}
+for qos, n in ((0, n0), (1, n1)):
+    pairs = [v for (q, _), v in sorted(runs.items()) if q == qos]
+    ratios = [round(p["ours"]["rate"] / p["ref"]["rate"], 3) if p["ref"]["rate"] else None for p in pairs]
+    ok = [r for r in ratios if r is not None]
+    out["qos%d" % qos] = {
+        "messages": n,
+        "reference_per_s": statistics.median(p["ref"]["rate"] for p in pairs),
+        "ours_per_s": statistics.median(p["ours"]["rate"] for p in pairs),
+        "reference_received": [p["ref"]["received"] for p in pairs],
+        "ours_received": [p["ours"]["received"] for p in pairs],
+        "runs_reference_per_s": [p["ref"]["rate"] for p in pairs],
+        "runs_ours_per_s": [p["ours"]["rate"] for p in pairs],
+        "runs_ratio": ratios,
+        "ratio": statistics.median(ok) if ok else None,
+    }
+print(json.dumps(out))
+' "$SIZE" "$QOS0_N" "$QOS1_N"

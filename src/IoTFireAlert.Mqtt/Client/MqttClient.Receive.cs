@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using IoTFireAlert.Mqtt.Packets;
 using IoTFireAlert.Mqtt.V3;
 using IoTFireAlert.Mqtt.V5;
@@ -16,7 +17,12 @@ public sealed partial class MqttClient
     {
         var reader = connection.Reader;
         var token = connection.Token;
+        var limit = _options.MaximumPacketSize;
         byte[]? scratch = null;
+
+        // Bytes of an oversize PUBLISH still to discard: they are dropped as they arrive, so a
+        // huge packet never sits in memory whole.
+        long skip = 0;
         try
         {
             while (true)
@@ -24,17 +30,52 @@ public sealed partial class MqttClient
                 var read = await reader.ReadAsync(token).ConfigureAwait(false);
                 var buffer = read.Buffer;
                 connection.LastReceived = Environment.TickCount64;
-                while (MqttFrameScanner.TryScan(buffer, _options.MaximumPacketSize, out var frame) == OperationStatus.Done)
+                if (skip > 0)
                 {
-                    var packet = buffer.Slice(0, frame.TotalLength);
-                    if (frame.Type == MqttPacketType.Publish && (frame.Flags & 0x06) != 0)
+                    var discarded = Math.Min(skip, buffer.Length);
+                    buffer = buffer.Slice(discarded);
+                    skip -= discarded;
+                }
+
+                while (skip == 0 && MqttFrameScanner.TryScanHeader(buffer, out var frame) == OperationStatus.Done)
+                {
+                    var isPublish = frame.Type == MqttPacketType.Publish;
+                    if (frame.TotalLength > limit)
                     {
-                        while (_ackQueue.IsFull)
+                        if (!isPublish || _options.ProtocolVersion == MqttProtocolVersion.V500)
                         {
-                            // Every slot holds a message the application has not acknowledged yet.
-                            await _ackSpace.WaitAsync().ConfigureAwait(false);
-                            token.ThrowIfCancellationRequested();
+                            throw new MqttProtocolException(OversizeReason(frame, limit), MqttReasonCode.PacketTooLarge);
                         }
+
+                        // 3.1.1 cannot tell the broker our limit, so closing would only bring the
+                        // same message back on the next connection of a persistent session:
+                        // acknowledge it, report it, read past it.
+                        if ((frame.Flags & 0x06) != 0 && _ackQueue.IsFull)
+                        {
+                            await WaitForAckSpaceAsync(token).ConfigureAwait(false);
+                        }
+
+                        if (!TryDiscardOversize(buffer, frame, limit, ref scratch))
+                        {
+                            break;
+                        }
+
+                        skip = frame.TotalLength;
+                        var discarded = Math.Min(skip, buffer.Length);
+                        buffer = buffer.Slice(discarded);
+                        skip -= discarded;
+                        continue;
+                    }
+
+                    if (buffer.Length < frame.TotalLength)
+                    {
+                        break;
+                    }
+
+                    var packet = buffer.Slice(0, frame.TotalLength);
+                    if (isPublish && (frame.Flags & 0x06) != 0 && _ackQueue.IsFull)
+                    {
+                        await WaitForAckSpaceAsync(token).ConfigureAwait(false);
                     }
 
                     var copied = packet.IsSingleSegment ? null : CopyBody(packet, frame, ref scratch);
@@ -73,6 +114,70 @@ public sealed partial class MqttClient
         {
             connection.Abort(e);
         }
+    }
+
+    private async ValueTask WaitForAckSpaceAsync(CancellationToken token)
+    {
+        while (_ackQueue.IsFull)
+        {
+            // Every slot holds a message the application has not acknowledged yet.
+            await _ackSpace.WaitAsync().ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static string OversizeReason(MqttFrame frame, int limit) => frame.Type == MqttPacketType.Publish
+        ? $"A PUBLISH of {frame.TotalLength} bytes exceeds MaximumPacketSize {limit}, which the broker was given in CONNECT (5 §3.1.2.11.4: a protocol error)."
+        : $"A {frame.Type} packet of {frame.TotalLength} bytes exceeds MaximumPacketSize {limit}.";
+
+    /// <summary>
+    /// Decodes the topic and packet id of an oversize 3.1.1 PUBLISH (at most 65,541 bytes of body,
+    /// whatever the packet's size), acknowledges it in its place in the receive order (§4.6) and
+    /// reports it; false until those bytes have all arrived. The caller discards the rest.
+    /// </summary>
+    private bool TryDiscardOversize(in ReadOnlySequence<byte> buffer, MqttFrame frame, int limit, ref byte[]? scratch)
+    {
+        if (buffer.Length < frame.HeaderLength + 2)
+        {
+            return false;
+        }
+
+        Span<byte> topicLength = stackalloc byte[2];
+        buffer.Slice(frame.HeaderLength, 2).CopyTo(topicLength);
+        var needed = 2 + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(topicLength) + ((frame.Flags & 0x06) != 0 ? 2 : 0);
+
+        // A body shorter than its own variable header is malformed; the decoder says so below.
+        needed = Math.Min(needed, frame.BodyLength);
+        if (buffer.Length < frame.HeaderLength + needed)
+        {
+            return false;
+        }
+
+        if (scratch is null || scratch.Length < needed)
+        {
+            scratch = new byte[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(needed, 4096))];
+        }
+
+        buffer.Slice(frame.HeaderLength, needed).CopyTo(scratch);
+        var publish = MqttV3Decoder.DecodePublish(frame.Header, scratch.AsSpan(0, needed));
+        if (publish.QoS != MqttQualityOfService.AtMostOnce)
+        {
+            _ackQueue.MarkAcknowledged(_ackQueue.Append(publish.PacketId, publish.QoS));
+            _sendSignal.Set();
+        }
+
+        Interlocked.Increment(ref _oversizeDiscarded);
+        var report = new MqttOversizeMessageEventArgs(Encoding.UTF8.GetString(publish.Topic), frame.TotalLength, limit, publish.QoS, publish.Dup);
+        try
+        {
+            OversizeMessageDiscarded?.Invoke(this, report);
+        }
+        catch (Exception)
+        {
+            // A faulty handler must not take the connection down with it.
+        }
+
+        return true;
     }
 
     private static byte[] CopyBody(in ReadOnlySequence<byte> packet, MqttFrame frame, ref byte[]? scratch)

@@ -62,6 +62,7 @@ public sealed partial class MqttClient
                 }
 
                 var published = 0;
+                var queuedFreed = 0;
                 while (published < PublishBatch && _outbound.TryDequeue(out var pending))
                 {
                     WritePublish(connection, pending, dup: false);
@@ -69,9 +70,11 @@ public sealed partial class MqttClient
                     if (pending.QoS == MqttQualityOfService.AtMostOnce)
                     {
                         pending.Recycle();
-                        _queuedWindow.Release();
+                        queuedFreed++;
                     }
                 }
+
+                _queuedWindow.Release(queuedFreed);
 
                 if (published == PublishBatch)
                 {

@@ -45,6 +45,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private int _nextPacketId;
     private long _publishOrder;
     private long _received;
+    private long _oversizeDiscarded;
     private volatile bool _connected;
     private volatile bool _closed;
 
@@ -90,6 +91,17 @@ public sealed partial class MqttClient : IAsyncDisposable
     public int OutboundInFlight => _outboundWindow.InUse;
 
     public long ReceivedCount => Interlocked.Read(ref _received);
+
+    /// <summary>Inbound PUBLISH packets above <see cref="MqttClientOptions.MaximumPacketSize"/> read past and acknowledged (MQTT 3.1.1 only).</summary>
+    public long OversizeDiscardedCount => Interlocked.Read(ref _oversizeDiscarded);
+
+    /// <summary>
+    /// An MQTT 3.1.1 broker delivered a PUBLISH above <see cref="MqttClientOptions.MaximumPacketSize"/>:
+    /// the client acknowledged it (so a persistent session does not redeliver it forever) and
+    /// dropped its bytes unread; this is the only trace of it. Raised on the receive loop: handlers
+    /// must return quickly and not block (record it, e.g. as a dead letter, and return).
+    /// </summary>
+    public event EventHandler<MqttOversizeMessageEventArgs>? OversizeMessageDiscarded;
 
     /// <summary>
     /// Marks a QoS 1/2 message as processed. PUBACK (QoS 1) or PUBREC (QoS 2) leaves once every

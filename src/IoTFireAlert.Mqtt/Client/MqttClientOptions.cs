@@ -30,7 +30,12 @@ public sealed class MqttClientOptions
     /// </summary>
     public ushort ReceiveMaximum { get; set; } = 4096;
 
-    /// <summary>Largest packet accepted (MQTT 5 Maximum Packet Size, §3.1.2.11.4); a larger one closes the connection.</summary>
+    /// <summary>
+    /// Largest packet accepted. MQTT 5 sends it as Maximum Packet Size (§3.1.2.11.4) and the broker
+    /// drops larger messages; a larger packet closes the connection as a protocol error. MQTT 3.1.1
+    /// has no such field: an oversize PUBLISH is acknowledged, skipped and reported through
+    /// <see cref="MqttClient.OversizeMessageDiscarded"/>; any other oversize packet closes the connection.
+    /// </summary>
     public int MaximumPacketSize { get; set; } = 1 << 20;
 
     /// <summary>MQTT 5 Topic Alias Maximum offered to the broker for messages it sends us.</summary>

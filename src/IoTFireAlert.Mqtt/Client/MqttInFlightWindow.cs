@@ -49,6 +49,24 @@ internal sealed class MqttInFlightWindow
         WakeOne();
     }
 
+    /// <summary>
+    /// Frees <paramref name="count"/> slots at once: the send loop releases a whole written batch,
+    /// so a waiting publisher wakes once per batch and refills it, not once per message.
+    /// </summary>
+    public void Release(int count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _available, count);
+        for (var i = 0; i < count && !_waiters.IsEmpty; i++)
+        {
+            WakeOne();
+        }
+    }
+
     /// <summary>Changes the capacity (a new connection's Receive Maximum); slots in use stay in use.</summary>
     public void Resize(int capacity)
     {

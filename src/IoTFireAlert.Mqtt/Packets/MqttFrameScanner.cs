@@ -32,11 +32,47 @@ public static class MqttFrameScanner
         return TryScan(header[..available], buffer.Length, maximumPacketSize, out frame);
     }
 
+    /// <summary>
+    /// Reads only the fixed header: <see cref="OperationStatus.Done"/> as soon as the type and
+    /// Remaining Length are known, whether or not the body has arrived. No size limit is applied,
+    /// so the caller decides what an oversize packet means (the client skips an oversize 3.1.1
+    /// PUBLISH instead of closing, because the broker would only redeliver it). Throws
+    /// <see cref="MqttProtocolException"/> for a malformed header.
+    /// </summary>
+    public static OperationStatus TryScanHeader(in ReadOnlySequence<byte> buffer, out MqttFrame frame)
+    {
+        var first = buffer.FirstSpan;
+        if (first.Length >= 5 || first.Length == buffer.Length)
+        {
+            return TryScanHeader(first, out frame);
+        }
+
+        Span<byte> header = stackalloc byte[5];
+        var available = (int)Math.Min(5, buffer.Length);
+        buffer.Slice(0, available).CopyTo(header);
+        return TryScanHeader(header[..available], out frame);
+    }
+
     /// <summary>Scans a contiguous buffer (all received bytes).</summary>
     public static OperationStatus TryScan(ReadOnlySpan<byte> buffer, int maximumPacketSize, out MqttFrame frame) =>
         TryScan(buffer, buffer.Length, maximumPacketSize, out frame);
 
     private static OperationStatus TryScan(ReadOnlySpan<byte> header, long available, int maximumPacketSize, out MqttFrame frame)
+    {
+        if (TryScanHeader(header, out frame) != OperationStatus.Done)
+        {
+            return OperationStatus.NeedMoreData;
+        }
+
+        if (frame.TotalLength > maximumPacketSize)
+        {
+            throw new MqttProtocolException($"{frame.Type} packet of {frame.TotalLength} bytes exceeds the maximum packet size {maximumPacketSize}.", MqttReasonCode.PacketTooLarge);
+        }
+
+        return available >= frame.TotalLength ? OperationStatus.Done : OperationStatus.NeedMoreData;
+    }
+
+    private static OperationStatus TryScanHeader(ReadOnlySpan<byte> header, out MqttFrame frame)
     {
         frame = default;
         if (header.Length < 2)
@@ -75,13 +111,7 @@ public static class MqttFrameScanner
             multiplier <<= 7;
         }
 
-        var total = index + (long)value;
-        if (total > maximumPacketSize)
-        {
-            throw new MqttProtocolException($"Packet of {total} bytes exceeds the maximum packet size {maximumPacketSize}.", MqttReasonCode.PacketTooLarge);
-        }
-
         frame = new MqttFrame(first, index, value);
-        return available >= total ? OperationStatus.Done : OperationStatus.NeedMoreData;
+        return OperationStatus.Done;
     }
 }

@@ -45,6 +45,23 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
             _problem = e.State == MqttConnectionState.Connected ? (_subscribed ? null : _problem) : $"MQTT: {e.State}";
             _logger.LogInformation("MQTT connection {State}", e.State);
         };
+
+        // MQTT 3.1.1 only (5.0 tells the broker our limit): the client acknowledged and skipped a
+        // message above its maximum packet size, so this letter is the only trace of it.
+        _client.OversizeMessageDiscarded += (_, e) => DeadLetterOversize(e);
+    }
+
+    private void DeadLetterOversize(MqttOversizeMessageEventArgs e)
+    {
+        var topic = Encoding.UTF8.GetBytes(e.Topic);
+        var parsed = UplinkTopic.TryParse(topic, out var uplink);
+        _deadLetters.Add(
+            e.Topic,
+            "oversize",
+            parsed ? Encoding.UTF8.GetString(uplink.Vendor(topic)) : null,
+            parsed ? Encoding.UTF8.GetString(uplink.DeviceId(topic)) : null,
+            $"a {e.PacketSize}-byte MQTT packet exceeds the client's maximum packet size of {e.MaximumPacketSize} bytes: acknowledged and dropped unread",
+            default);
     }
 
     public string? Problem => _problem;

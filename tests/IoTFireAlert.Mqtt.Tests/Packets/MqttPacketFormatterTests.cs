@@ -65,4 +65,21 @@ public sealed class MqttPacketFormatterTests
 
         Assert.Equal(MqttReasonCode.PacketTooLarge, error.ReasonCode);
     }
+
+    [Fact]
+    public void ScannerHeader_OversizeBodyNotArrived_DoneWithSizeNoLimit()
+    {
+        var bytes = SampleData.Encode(new MqttPublishPacket { Topic = "t", Payload = new byte[100_000] }, MqttProtocolVersion.V311);
+
+        for (var cut = 0; cut < 8; cut++)
+        {
+            var status = MqttFrameScanner.TryScanHeader(new ReadOnlySequence<byte>(bytes, 0, cut), out var frame);
+            Assert.Equal(cut < 4 ? OperationStatus.NeedMoreData : OperationStatus.Done, status);
+            if (status == OperationStatus.Done)
+            {
+                Assert.Equal(bytes.Length, frame.TotalLength);
+                Assert.Equal(MqttPacketType.Publish, frame.Type);
+            }
+        }
+    }
 }
