@@ -17,6 +17,9 @@ namespace IoTFireAlert.Simulator.Load;
 /// </summary>
 public sealed class LoadRun
 {
+    /// <summary>How far a device may report ahead of its schedule, so that the rate limiter, not the schedule's jitter, sets the pace.</summary>
+    private const double ScheduleLeadSeconds = 1.0;
+
     private readonly RunSettings _settings;
     private readonly IReadOnlyList<SimulatedDevice> _background;
     private readonly List<ScenarioMessage> _timeline;
@@ -114,11 +117,12 @@ public sealed class LoadRun
                 }
                 else
                 {
-                    var budget = bucket?.TakeAvailable(elapsed) ?? 1024;
-                    for (var i = 0; i < budget; i++)
+                    bucket?.Refill(elapsed);
+                    for (var i = 0; i < 1024; i++)
                     {
-                        // Never ahead of a device's own schedule: that is what keeps each device under its limit.
-                        if (schedule.NextDueSeconds > elapsed)
+                        // Never far ahead of a device's own schedule: that keeps each device under its
+                        // limit (the server's burst allowance absorbs a second's lead).
+                        if (schedule.NextDueSeconds > elapsed + ScheduleLeadSeconds || (bucket is not null && !bucket.TryTake()))
                         {
                             break;
                         }

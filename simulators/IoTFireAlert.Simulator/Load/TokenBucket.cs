@@ -25,8 +25,8 @@ public sealed class TokenBucket
     public double RateAt(double elapsedSeconds) =>
         _rampSeconds <= 0 || elapsedSeconds >= _rampSeconds ? _ratePerSecond : _ratePerSecond * Math.Max(0, elapsedSeconds) / _rampSeconds;
 
-    /// <summary>Takes every whole token available at <paramref name="elapsedSeconds"/>.</summary>
-    public int TakeAvailable(double elapsedSeconds)
+    /// <summary>Adds the tokens accrued up to <paramref name="elapsedSeconds"/> after the start.</summary>
+    public void Refill(double elapsedSeconds)
     {
         if (elapsedSeconds > _lastSeconds)
         {
@@ -35,7 +35,24 @@ public sealed class TokenBucket
             _tokens = Math.Min(_capacity, _tokens + ((elapsedSeconds - _lastSeconds) * rate));
             _lastSeconds = elapsedSeconds;
         }
+    }
 
+    /// <summary>Takes one token if a whole one is there; an untaken token keeps (up to the 50 ms the bucket holds).</summary>
+    public bool TryTake()
+    {
+        if (_tokens < 1)
+        {
+            return false;
+        }
+
+        _tokens -= 1;
+        return true;
+    }
+
+    /// <summary>Refills, then takes every whole token available.</summary>
+    public int TakeAvailable(double elapsedSeconds)
+    {
+        Refill(elapsedSeconds);
         var whole = (int)Math.Floor(_tokens);
         _tokens -= whole;
         return whole;
