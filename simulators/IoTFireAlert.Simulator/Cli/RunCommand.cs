@@ -113,7 +113,7 @@ public static class RunCommand
     {
         var bound = devices.Select(formats.Bind).ToList();
         var random = new Random(settings.Seed);
-        var casting = new ScenarioCasting(bound, random);
+        var casting = new ScenarioCasting(bound, settings.Seed);
         var timeline = new List<ScenarioMessage>();
         foreach (var name in settings.Scenarios)
         {

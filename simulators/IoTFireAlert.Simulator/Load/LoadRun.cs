@@ -59,8 +59,16 @@ public sealed class LoadRun
         var clock = Stopwatch.StartNew();
         try
         {
-            await SendAsync(pool, schedule, clock, cancellationToken).ConfigureAwait(false);
-            await pool.DrainAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(pool, schedule, clock, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C: stop sending, but still report what was sent.
+            }
+
+            await pool.DrainAsync(cancellationToken.IsCancellationRequested ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             Figures.Seconds = clock.Elapsed.TotalSeconds;
         }
         finally

@@ -6,20 +6,24 @@ namespace IoTFireAlert.Simulator.Scenarios;
 /// Picks the devices for each scenario's roles from the devices file, so a scenario works with
 /// config/devices.sample.csv and with generated cities alike. Every scenario of a run gets sites of
 /// its own: the server correlates a smoke alarm and an electrical alarm at one site into a fire,
-/// which would add an alarm no single scenario expects.
+/// which would add an alarm no single scenario expects. The cast depends on the seed: --seed 1 takes
+/// the first fitting site and devices, seed n skips n - 1 of them, so a second run against the same
+/// server (which still holds the first run's alarms) can play at other sites.
 /// </summary>
 public sealed class ScenarioCasting
 {
     private readonly IReadOnlyList<SimulatedDevice> _devices;
     private readonly Random _random;
+    private readonly int _rotation;
     private readonly HashSet<string> _usedSites = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedDevices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SimulatedDevice>> _bySite;
 
-    public ScenarioCasting(IReadOnlyList<SimulatedDevice> devices, Random random)
+    public ScenarioCasting(IReadOnlyList<SimulatedDevice> devices, int seed)
     {
         _devices = devices;
-        _random = random;
+        _random = new Random(seed);
+        _rotation = Math.Max(0, seed - 1);
         _bySite = new Dictionary<string, List<SimulatedDevice>>(StringComparer.Ordinal);
         foreach (var device in devices)
         {
@@ -57,6 +61,12 @@ public sealed class ScenarioCasting
                 : _devices.Where(d => d.Kind == kind && !_usedDevices.Contains(d.Id) && (d.Site is null || !_usedSites.Contains(d.Site)));
             // The preferred vendor first, file order otherwise: the same cast on every run of a file.
             var ordered = candidates.OrderBy(d => role.Vendor is null || d.Vendor == role.Vendor ? 0 : 1).ToList();
+            if (!role.AtSite && ordered.Count > 0)
+            {
+                var skip = (int)((long)_rotation * Math.Max(1, role.Count) % ordered.Count);
+                ordered = [.. ordered.Skip(skip), .. ordered.Take(skip)];
+            }
+
             var picked = new List<SimulatedDevice>();
             var sitesOfRole = new HashSet<string>(StringComparer.Ordinal);
             foreach (var device in ordered)
@@ -106,9 +116,9 @@ public sealed class ScenarioCasting
 
         return choice.Choose switch
         {
-            "most" when needs.Count > 0 => fitting.OrderByDescending(s => _bySite[s].Count(d => d.Kind == needs[0].Kind)).First(),
+            "most" when needs.Count > 0 => fitting.OrderByDescending(s => _bySite[s].Count(d => d.Kind == needs[0].Kind)).ElementAt(_rotation % fitting.Count),
             "random" => fitting[_random.Next(fitting.Count)],
-            "first" or "most" => fitting[0],
+            "first" or "most" => fitting[_rotation % fitting.Count],
             var other => throw new FormatException($"scenario {scenario}: site.choose must be first, most or random, not '{other}'"),
         };
     }

@@ -42,13 +42,14 @@ public static class TraceRecorder
                     recorded++;
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // The duration is over.
+                // The duration is over, or Ctrl+C: keep what was recorded.
             }
 
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await client.DisconnectAsync(cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            using var disconnect = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.DisconnectAsync(disconnect.Token).ConfigureAwait(false);
         }
         finally
         {

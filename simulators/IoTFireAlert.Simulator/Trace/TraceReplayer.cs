@@ -21,7 +21,7 @@ public static class TraceReplayer
         try
         {
             var lineNumber = 0;
-            while (await trace.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
+            while (!cancellationToken.IsCancellationRequested && await trace.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } text)
             {
                 lineNumber++;
                 if (string.IsNullOrWhiteSpace(text))
@@ -32,12 +32,20 @@ public static class TraceReplayer
                 var line = TraceLine.Parse(text, lineNumber);
                 var due = TimeSpan.FromMilliseconds(line.T / speed);
                 var wait = due - clock.Elapsed;
-                if (wait > TimeSpan.FromMilliseconds(1))
+                try
                 {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                }
+                    if (wait > TimeSpan.FromMilliseconds(1))
+                    {
+                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    }
 
-                await pool.For("replay").PublishAsync(Encoding.UTF8.GetBytes(line.Topic), line.Payload, qos, cancellationToken).ConfigureAwait(false);
+                    await pool.For("replay").PublishAsync(Encoding.UTF8.GetBytes(line.Topic), line.Payload, qos, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Ctrl+C: stop here and report what was sent.
+                    break;
+                }
             }
 
             await pool.DrainAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
