@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
 using IoTFireAlert.Simulator.City;
 using IoTFireAlert.Simulator.Payloads;
 using IoTFireAlert.TestSupport;
@@ -58,6 +61,34 @@ public sealed class RunCommandTests : IDisposable
         var figures = CommandLineRunner.LastJsonLine(output);
         Assert.Equal(2000, figures.GetProperty("sent").GetInt64());
         Assert.Equal(0, figures.GetProperty("acknowledged").GetInt64());
+    }
+
+    [Fact]
+    public async Task Run_Interrupted_StopsAndStillPrintsItsFigures()
+    {
+        var configuration = typeof(RunCommandTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var dll = Path.Combine(Repository.Root, "simulators", "IoTFireAlert.Simulator", "bin", configuration, "net10.0", "IoTFireAlert.Simulator.dll");
+        var info = new ProcessStartInfo(ServerProcess.Require("dotnet", "dotnet-sdk")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { dll, "run", "--broker", $"127.0.0.1:{_broker.Port}", "--devices-file", Repository.SampleDevices, "--rate", "300", "--duration", "60s", "--config", Repository.Config })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var simulator = Process.Start(info)!;
+        var output = simulator.StandardOutput.ReadToEndAsync();
+        var log = simulator.StandardError.ReadToEndAsync();
+        await Task.Delay(3000);
+        using (var interrupt = Process.Start("kill", ["-INT", simulator.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await simulator.WaitForExitAsync(timeout.Token);
+        Assert.True(simulator.ExitCode == 0, await log);
+        var figures = CommandLineRunner.LastJsonLine(await output);
+        Assert.True(figures.GetProperty("sent").GetInt64() > 0);
+        Assert.True(figures.GetProperty("seconds").GetDouble() < 30, $"it ran on after the interrupt: {figures}");
     }
 
     [Theory]

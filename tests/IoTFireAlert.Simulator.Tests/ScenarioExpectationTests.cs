@@ -104,11 +104,24 @@ public sealed class ScenarioExpectationTests
         Assert.Contains("fire-in-building", error.Message, StringComparison.Ordinal);
     }
 
-    internal static PreparedRun Prepare(IReadOnlyList<SimulatedDevice> devices, params string[] scenarios) =>
+    [Fact]
+    public void AnotherSeed_PlaysAtAnotherSite_WithTheSameExpectation()
+    {
+        var first = PrepareWithSeed(Sample, 1, "fire-in-building", "devices-offline");
+        var second = PrepareWithSeed(Sample, 2, "fire-in-building", "devices-offline");
+
+        Assert.Equal(first.ExpectedAlarms, second.ExpectedAlarms);
+        var firstDevices = first.Timeline.Select(m => m.Device!.Id).ToHashSet();
+        Assert.DoesNotContain(second.Timeline, m => firstDevices.Contains(m.Device!.Id));
+    }
+
+    internal static PreparedRun Prepare(IReadOnlyList<SimulatedDevice> devices, params string[] scenarios) => PrepareWithSeed(devices, 1, scenarios);
+
+    private static PreparedRun PrepareWithSeed(IReadOnlyList<SimulatedDevice> devices, int seed, params string[] scenarios) =>
         RunCommand.Prepare(devices, Formats, Repository.Config, [], new RunSettings
         {
             Broker = new IoTFireAlert.Mqtt.MqttClientOptions(),
             Scenarios = scenarios,
-            Seed = 1,
+            Seed = seed,
         });
 }

@@ -61,10 +61,13 @@ public sealed class ScenarioCasting
                 : _devices.Where(d => d.Kind == kind && !_usedDevices.Contains(d.Id) && (d.Site is null || !_usedSites.Contains(d.Site)));
             // The preferred vendor first, file order otherwise: the same cast on every run of a file.
             var ordered = candidates.OrderBy(d => role.Vendor is null || d.Vendor == role.Vendor ? 0 : 1).ToList();
-            if (!role.AtSite && ordered.Count > 0)
+            if (!role.AtSite && ordered.Count > 0 && _rotation > 0)
             {
-                var skip = (int)((long)_rotation * Math.Max(1, role.Count) % ordered.Count);
-                ordered = [.. ordered.Skip(skip), .. ordered.Take(skip)];
+                // Another seed starts count x (seed - 1) sites further down the file.
+                var sites = ordered.Select(d => d.Site ?? d.Id).Distinct(StringComparer.Ordinal).ToList();
+                var skip = (int)((long)_rotation * Math.Max(1, role.Count) % sites.Count);
+                var rank = sites.Select((site, i) => (site, rank: (i - skip + sites.Count) % sites.Count)).ToDictionary(x => x.site, x => x.rank, StringComparer.Ordinal);
+                ordered = [.. ordered.OrderBy(d => role.Vendor is null || d.Vendor == role.Vendor ? 0 : 1).ThenBy(d => rank[d.Site ?? d.Id])];
             }
 
             var picked = new List<SimulatedDevice>();
