@@ -32,7 +32,7 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
             "--rate", "400", "--ramp-up", "1s", "--duration", "4s", "--qos", "1", "--no-progress",
             "--scenario", "fire-in-building", "--scenario", "leakage-current-rising", "--scenario", "charging-pile-overheating",
             "--scenario", "devices-offline", "--scenario", "flapping-sensor", "--scenario", "alarm-storm",
-            "--config", Repository.Config);
+            "--fleet", "2", "--config", Repository.Config);
 
         Assert.True(exit == 0, log);
         var figures = CommandLineRunner.LastJsonLine(output);
@@ -52,6 +52,16 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
         Assert.Single(alarms, a => a.GetProperty("type").GetString() == "charging_port_over_temperature");
         Assert.Single(alarms, a => a.GetProperty("type").GetString() == "residual_current_alarm");
         Assert.Single(alarms, a => a.GetProperty("type").GetString() == "manual_call_point");
+
+        // Every message was taken: none refused (decode, vendor, timestamp, duplicate...), none from an unknown device.
+        using var client = _server.Client();
+        var deadLetters = JsonDocument.Parse(await client.GetStringAsync("/api/deadletters")).RootElement;
+        Assert.True(deadLetters.GetArrayLength() == 0, $"dead letters: {deadLetters}");
+        var unknown = JsonDocument.Parse(await client.GetStringAsync("/api/devices/unknown")).RootElement;
+        Assert.True(unknown.GetArrayLength() == 0, $"unknown devices: {unknown}");
+        // The driving vans' positions reached the fleet tracker.
+        var trajectory = JsonDocument.Parse(await client.GetStringAsync("/api/fleet/vehicles/SGCC-SX-01/trajectory")).RootElement;
+        Assert.True(trajectory.GetArrayLength() >= 3, $"trajectory: {trajectory}");
     }
 
     private async Task<JsonElement[]> EventuallyAsync(int expected)
