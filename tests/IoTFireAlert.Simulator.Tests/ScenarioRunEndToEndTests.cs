@@ -12,6 +12,7 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
 {
     private readonly MosquittoBroker _broker = MosquittoBroker.Start();
     private readonly SimulatorServer _server;
+    private readonly string _alarmLog = Path.Combine(Path.GetTempPath(), "iotfire-alarm-log-" + Guid.NewGuid().ToString("N")[..10] + ".jsonl");
 
     public ScenarioRunEndToEndTests()
     {
@@ -22,6 +23,7 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
     {
         _server.Dispose();
         _broker.Dispose();
+        File.Delete(_alarmLog);
     }
 
     [Fact]
@@ -32,7 +34,7 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
             "--rate", "400", "--ramp-up", "1s", "--duration", "4s", "--qos", "1", "--no-progress",
             "--scenario", "fire-in-building", "--scenario", "leakage-current-rising", "--scenario", "charging-pile-overheating",
             "--scenario", "devices-offline", "--scenario", "flapping-sensor", "--scenario", "alarm-storm",
-            "--fleet", "2", "--config", Repository.Config);
+            "--fleet", "2", "--alarm-log", _alarmLog, "--config", Repository.Config);
 
         Assert.True(exit == 0, log);
         var figures = CommandLineRunner.LastJsonLine(output);
@@ -52,6 +54,13 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
         Assert.Single(alarms, a => a.GetProperty("type").GetString() == "charging_port_over_temperature");
         Assert.Single(alarms, a => a.GetProperty("type").GetString() == "residual_current_alarm");
         Assert.Single(alarms, a => a.GetProperty("type").GetString() == "manual_call_point");
+
+        // The alarm log names exactly the alarms the server raised, each with its message's publish time.
+        var logged = File.ReadAllLines(_alarmLog).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.Equal(
+            alarms.Select(Describe).Order(StringComparer.Ordinal),
+            logged.Select(l => $"{l.GetProperty("device").GetString()}:{l.GetProperty("type").GetString()}").Order(StringComparer.Ordinal));
+        Assert.All(logged, l => Assert.InRange(l.GetProperty("published_ms").GetInt64(), DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
 
         // Every message was taken: none refused (decode, vendor, timestamp, duplicate...), none from an unknown device.
         using var client = _server.Client();
