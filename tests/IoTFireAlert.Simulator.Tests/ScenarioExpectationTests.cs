@@ -68,6 +68,16 @@ public sealed class ScenarioExpectationTests
     }
 
     [Fact]
+    public void AlarmStorm_KeepsTheTower_WhenAnotherScenarioIsNamedFirst()
+    {
+        var city = new DemoCity().Devices(2000, 250, 3).Select(DemoCity.ToSimulated).ToList();
+
+        var prepared = Prepare(city, "fire-in-building", "alarm-storm");
+
+        Assert.Equal(5 + 200, prepared.ExpectedAlarms);
+    }
+
+    [Fact]
     public void FireInBuilding_SmokeDetectorsGoOffOneAfterAnother_ThenTheCallPoint()
     {
         var prepared = Prepare(Sample, "fire-in-building");

@@ -117,9 +117,13 @@ public static class RunCommand
         var random = new Random(settings.Seed);
         var casting = new ScenarioCasting(bound, settings.Seed);
         var timeline = new List<ScenarioMessage>();
-        foreach (var name in settings.Scenarios)
+        // Scenarios that want the site with the most devices (the alarm storm's tower) pick first,
+        // before a scenario content with any site takes it.
+        var scenarios = settings.Scenarios.Select(name => ScenarioDefinition.Load(name, configDirectory))
+            .OrderBy(s => s.Site?.Choose == "most" ? 0 : 1)
+            .ToList();
+        foreach (var scenario in scenarios)
         {
-            var scenario = ScenarioDefinition.Load(name, configDirectory);
             timeline.AddRange(ScenarioTimeline.Build(scenario, casting.Cast(scenario), vehicles, random));
         }
 
