@@ -159,6 +159,6 @@ public static class RunCommand
             formats.VendorFor(PayloadFormat.CanonicalJson) ?? "acme",
             formats.VendorFor(PayloadFormat.Tlv) ?? "nbiot-x",
             formats.VendorFor(PayloadFormat.Gbt26875) ?? "gbt");
-        return city.Devices(count, Math.Max(1, count / 8), seed).Select(DemoCity.ToSimulated).ToList();
+        return city.Devices(count, DemoCity.DefaultSites(count), seed).Select(DemoCity.ToSimulated).ToList();
     }
 }
