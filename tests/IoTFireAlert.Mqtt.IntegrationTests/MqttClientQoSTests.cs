@@ -40,6 +40,40 @@ public sealed class MqttClientQoSTests : IDisposable
     }
 
     [Fact]
+    public async Task SmallWindow_IdTableWrapsManyTimes_EveryQoS1AndQoS2MessageArrivesOnce()
+    {
+        // A window of 8 gives an id table of 2,048 slots: 6,000 publishes reuse each id about three times.
+        var options = Clients.Options(_broker, "pub-small-window");
+        options.MaximumOutboundInFlight = 8;
+        await using var subscriber = await Clients.ConnectAsync(Clients.Options(_broker, "sub-small-window"));
+        await using var publisher = await Clients.ConnectAsync(options);
+        await subscriber.SubscribeAsync([new MqttSubscription("wrap/#", MqttQualityOfService.ExactlyOnce)]);
+
+        const int count = 6000;
+        var sends = new List<Task>();
+        for (var i = 0; i < count; i++)
+        {
+            var qos = i % 2 == 0 ? MqttQualityOfService.AtLeastOnce : MqttQualityOfService.ExactlyOnce;
+            sends.Add(publisher.PublishAsync("wrap/1", Encoding.UTF8.GetBytes($"m{i}"), qos).AsTask());
+        }
+
+        await Task.WhenAll(sends);
+        var received = await Clients.ReceiveAsync(subscriber, count, TimeSpan.FromSeconds(60));
+
+        // Order holds per QoS level (§4.6), not across QoS 1 and QoS 2: each level in order, each message once.
+        foreach (var qos in new[] { MqttQualityOfService.AtLeastOnce, MqttQualityOfService.ExactlyOnce })
+        {
+            var first = qos == MqttQualityOfService.AtLeastOnce ? 0 : 1;
+            Assert.Equal(
+                Enumerable.Range(0, count / 2).Select(i => $"m{(2 * i) + first}"),
+                received.Where(r => r.QoS == qos).Select(r => Encoding.UTF8.GetString(r.Payload)));
+        }
+
+        Assert.Equal(0, publisher.OutboundInFlight);
+        Assert.True(await Clients.NothingArrivesAsync(subscriber.Messages, TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
     public async Task Publish_V5UserPropertiesAndExpiry_ReachSubscriber()
     {
         await using var subscriber = await Clients.ConnectAsync(Clients.Options(_broker, "sub-props"));

@@ -209,7 +209,7 @@ public sealed partial class MqttClient
                 {
                     var reply = MqttPacketFormatter.Decode(frame, body, _options.ProtocolVersion);
                     var id = reply is MqttSubAckPacket s ? s.PacketId : ((MqttUnsubAckPacket)reply).PacketId;
-                    if (Volatile.Read(ref _inFlight[id]) is MqttPendingRequest request && Interlocked.CompareExchange(ref _inFlight[id], null, request) == request)
+                    if (InFlightAt(id) is MqttPendingRequest request && Interlocked.CompareExchange(ref _inFlight[id], null, request) == request)
                     {
                         request.Reply.TrySetResult(reply);
                     }
@@ -307,7 +307,7 @@ public sealed partial class MqttClient
                 _sendSignal.Set();
                 return;
             case MqttPacketType.PubRec:
-                if (Volatile.Read(ref _inFlight[ack.PacketId]) is MqttPendingPublish awaitingRec && awaitingRec.State == MqttOutboundState.AwaitingPubRec)
+                if (InFlightAt(ack.PacketId) is MqttPendingPublish awaitingRec && awaitingRec.State == MqttOutboundState.AwaitingPubRec)
                 {
                     if ((byte)ack.ReasonCode >= 0x80)
                     {
@@ -326,7 +326,7 @@ public sealed partial class MqttClient
             default:
                 {
                     var expected = ack.Type == MqttPacketType.PubAck ? MqttOutboundState.AwaitingPubAck : MqttOutboundState.AwaitingPubComp;
-                    if (Volatile.Read(ref _inFlight[ack.PacketId]) is MqttPendingPublish pending && pending.State == expected)
+                    if (InFlightAt(ack.PacketId) is MqttPendingPublish pending && pending.State == expected)
                     {
                         Finish(pending, ack, body);
                     }

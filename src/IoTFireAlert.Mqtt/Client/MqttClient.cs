@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Text;
 using System.Text.Unicode;
 using System.Threading.Channels;
@@ -34,7 +35,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly ConcurrentQueue<MqttPendingPublish> _pendingPool = new();
     private readonly ConcurrentQueue<MqttAckView> _protocolAcks = new();
     private readonly ConcurrentQueue<MqttPacket> _controlPackets = new();
-    private readonly object?[] _inFlight = new object?[65536];
+    private readonly object?[] _inFlight;
     private readonly List<MqttSubscription> _subscriptions = [];
     private readonly CancellationTokenSource _lifetime = new();
     private MqttConnection? _connection;
@@ -44,6 +45,8 @@ public sealed partial class MqttClient : IAsyncDisposable
     private int _currentGeneration = -1;
     private int _nextPacketId;
     private long _publishOrder;
+    private int _publishesWaiting;
+    private Task _lastTurn = Task.CompletedTask;
     private long _received;
     private long _oversizeDiscarded;
     private volatile bool _connected;
@@ -65,6 +68,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         _pool = new MqttPayloadPool(options.InboundCapacity + options.ReceiveMaximum + 64);
         _ackQueue = new MqttInboundAckQueue(options.ReceiveMaximum);
         _outboundWindow = new MqttInFlightWindow(Math.Min(options.MaximumOutboundInFlight, 65000));
+        _inFlight = new object?[PacketIdSlots(options.MaximumOutboundInFlight)];
         _queuedWindow = new MqttInFlightWindow(options.OutboundQueueCapacity);
     }
 
@@ -200,28 +204,44 @@ public sealed partial class MqttClient : IAsyncDisposable
         var pending = RentPending();
         pending.Initialize(this, topic, payload, qos, retain, properties);
         var window = qos == MqttQualityOfService.AtMostOnce ? _queuedWindow : _outboundWindow;
-        var acquire = window.AcquireAsync(cancellationToken);
-        if (!acquire.IsCompletedSuccessfully)
+        if (Volatile.Read(ref _publishesWaiting) == 0 && window.TryAcquire())
         {
-            return EnqueueAfterAsync(acquire, pending);
+            return Enqueue(pending);
         }
 
-        return Enqueue(pending);
+        return EnqueueInTurnAsync(window, pending, cancellationToken);
     }
 
-    private async ValueTask EnqueueAfterAsync(ValueTask acquire, MqttPendingPublish pending)
+    /// <summary>
+    /// A publication that finds its window full waits its turn: each waiter is admitted only after the
+    /// one called before it, and nobody takes the fast path while anyone waits. So messages leave in
+    /// the order PublishAsync was called even under back-pressure (a device's alarm never overtakes
+    /// the report before it), which racing waiters on the window alone would not guarantee.
+    /// </summary>
+    private async ValueTask EnqueueInTurnAsync(MqttInFlightWindow window, MqttPendingPublish pending, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _publishesWaiting);
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previous = Interlocked.Exchange(ref _lastTurn, turn.Task);
+        ValueTask sent;
         try
         {
-            await acquire.ConfigureAwait(false);
+            await previous.ConfigureAwait(false);
+            await window.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            sent = Enqueue(pending);
         }
         catch
         {
             pending.Recycle();
             throw;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _publishesWaiting);
+            turn.SetResult();
+        }
 
-        await Enqueue(pending).ConfigureAwait(false);
+        await sent.ConfigureAwait(false);
     }
 
     private ValueTask Enqueue(MqttPendingPublish pending)
@@ -243,12 +263,23 @@ public sealed partial class MqttClient : IAsyncDisposable
         return task;
     }
 
+    /// <summary>
+    /// The id table holds every unacknowledged PUBLISH (at most the outbound window) plus SUBSCRIBE and
+    /// UNSUBSCRIBE requests, so it is sized to the window with room to spare instead of all 65,535 ids:
+    /// a client per device (thousands of connections) then costs kilobytes, not half a megabyte, each.
+    /// </summary>
+    internal static int PacketIdSlots(int maximumOutboundInFlight) =>
+        (int)Math.Min(65536u, BitOperations.RoundUpToPowerOf2((uint)Math.Min(maximumOutboundInFlight, 65000) + 1025u)); // ids run 1..slots-1
+
+    /// <summary>What waits under an id the broker names; an id outside the table is one we never used.</summary>
+    private object? InFlightAt(ushort id) => id < _inFlight.Length ? Volatile.Read(ref _inFlight[id]) : null;
+
     /// <summary>Lock-free: claims the next free slot of the id table (ids are shared by PUBLISH, SUBSCRIBE, UNSUBSCRIBE, §2.2.1).</summary>
     private ushort AllocatePacketId(object owner)
     {
         while (true)
         {
-            var id = (ushort)((uint)Interlocked.Increment(ref _nextPacketId) % 65535 + 1);
+            var id = (ushort)((uint)Interlocked.Increment(ref _nextPacketId) % (uint)(_inFlight.Length - 1) + 1);
             if (Interlocked.CompareExchange(ref _inFlight[id], owner, null) is null)
             {
                 return id;
