@@ -10,8 +10,11 @@ namespace IoTFireAlert.Telemetry.Sqlite;
 /// <summary>
 /// The embedded time-series store, so the server runs without InfluxDB: the same schema as tables
 /// (<c>reading</c> in long form — one row per field — plus <c>fleet_position</c> and
-/// <c>alarm_event</c>), indexed by time, with a periodic sweep deleting rows older than the
-/// retention. Calls copy their rows into a bounded queue; one writer task inserts them in
+/// <c>alarm_event</c>), with a periodic sweep deleting rows older than the retention.
+/// Readings are by far the most rows, so they are stored as InfluxDB stores them: each series
+/// (measurement, tags, field) once in <c>reading_series</c>, each point as (time, series id, value)
+/// in <c>reading_point</c>; the view <c>reading</c> joins them back. A point row is ~35 bytes instead
+/// of ~130 and costs one index instead of two: several times the insert rate of the flat table. Calls copy their rows into a bounded queue; one writer task inserts them in
 /// transactions, so callers never contend on the database.
 /// </summary>
 public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
@@ -19,8 +22,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
-        CREATE TABLE IF NOT EXISTS reading (
-            time_ms     INTEGER NOT NULL,
+        CREATE TABLE IF NOT EXISTS reading_series (
+            id          INTEGER PRIMARY KEY,
             measurement TEXT    NOT NULL,
             device_id   TEXT    NOT NULL,
             kind        TEXT    NOT NULL,
@@ -28,9 +31,15 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             site        TEXT    NOT NULL,
             grid        TEXT    NOT NULL,
             field       TEXT    NOT NULL,
-            value       REAL    NOT NULL);
-        CREATE INDEX IF NOT EXISTS reading_device_time ON reading (device_id, time_ms);
-        CREATE INDEX IF NOT EXISTS reading_time ON reading (time_ms);
+            UNIQUE (device_id, field, measurement, kind, vendor, site, grid));
+        CREATE TABLE IF NOT EXISTS reading_point (
+            time_ms   INTEGER NOT NULL,
+            series_id INTEGER NOT NULL,
+            value     REAL    NOT NULL);
+        CREATE INDEX IF NOT EXISTS reading_point_series_time ON reading_point (series_id, time_ms);
+        CREATE VIEW IF NOT EXISTS reading AS
+            SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value
+            FROM reading_point p JOIN reading_series s ON s.id = p.series_id;
         CREATE TABLE IF NOT EXISTS fleet_position (
             time_ms    INTEGER NOT NULL,
             vehicle_id TEXT    NOT NULL,
@@ -57,6 +66,25 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         CREATE INDEX IF NOT EXISTS alarm_event_time ON alarm_event (time_ms);
         """;
 
+    /// <summary>A database from before the series split keeps its readings: moved into the new tables once.</summary>
+    private const string MigrateFlatReadings = """
+        ALTER TABLE reading RENAME TO reading_flat;
+        """;
+
+    private const string MoveFlatReadings = """
+        INSERT OR IGNORE INTO reading_series (measurement, device_id, kind, vendor, site, grid, field)
+            SELECT DISTINCT measurement, device_id, kind, vendor, site, grid, field FROM reading_flat;
+        INSERT INTO reading_point (time_ms, series_id, value)
+            SELECT r.time_ms, s.id, r.value FROM reading_flat r JOIN reading_series s
+            ON s.device_id = r.device_id AND s.field = r.field AND s.measurement = r.measurement AND s.kind = r.kind
+               AND s.vendor = r.vendor AND s.site = r.site AND s.grid = r.grid
+            ORDER BY r.time_ms;
+        DROP TABLE reading_flat;
+        """;
+
+    /// <summary>Series ids by device tags and field; cleared when full so memory stays bounded with a million devices.</summary>
+    private const int SeriesCacheLimit = 1 << 18;
+
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
@@ -64,6 +92,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private readonly ConcurrentQueue<SqliteRowBatch> _pool = new();
     private readonly TimeProvider _time;
     private readonly Task _loop;
+    private readonly Dictionary<(DeviceTags Device, string Field), long> _seriesIds = [];
     private long _rowsWritten;
     private long _rowsDeleted;
 
@@ -86,7 +115,19 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _connectionString = new SqliteConnectionStringBuilder { DataSource = options.Path, Pooling = true }.ToString();
         _connection = new SqliteConnection(_connectionString);
         _connection.Open();
+        var flat = _connection.ExecuteScalar<string?>("SELECT type FROM sqlite_master WHERE name = 'reading'") == "table";
+        if (flat)
+        {
+            _connection.Execute(MigrateFlatReadings);
+        }
+
         _connection.Execute(Schema);
+        if (flat)
+        {
+            using var migration = _connection.BeginTransaction();
+            _connection.Execute(MoveFlatReadings, transaction: migration);
+            migration.Commit();
+        }
         _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
         {
             SingleReader = true,
@@ -172,10 +213,10 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = "SELECT time_ms AS TimeMs, field AS Field, value AS Value FROM reading " +
-                  "WHERE device_id = @deviceId AND time_ms >= @from AND time_ms < @to" +
-                  (field is null ? "" : " AND field = @field") +
-                  " ORDER BY time_ms, field";
+        var sql = "SELECT p.time_ms AS TimeMs, s.field AS Field, p.value AS Value FROM reading_series s JOIN reading_point p ON p.series_id = s.id " +
+                  "WHERE s.device_id = @deviceId AND p.time_ms >= @from AND p.time_ms < @to" +
+                  (field is null ? "" : " AND s.field = @field") +
+                  " ORDER BY p.time_ms, s.field";
         var rows = await connection.QueryAsync<(long TimeMs, string Field, double Value)>(new CommandDefinition(
             sql,
             new { deviceId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), field },
@@ -266,8 +307,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         using var transaction = _connection.BeginTransaction();
         using var reading = _connection.CreateCommand();
         reading.Transaction = transaction;
-        reading.CommandText = "INSERT INTO reading VALUES ($t, $m, $d, $k, $v, $s, $g, $f, $x)";
-        var rp = AddParameters(reading, "$t", "$m", "$d", "$k", "$v", "$s", "$g", "$f", "$x");
+        reading.CommandText = "INSERT INTO reading_point VALUES ($t, $id, $x)";
+        var rp = AddParameters(reading, "$t", "$id", "$x");
+        using var series = _connection.CreateCommand();
+        series.Transaction = transaction;
+        series.CommandText = "INSERT INTO reading_series (measurement, device_id, kind, vendor, site, grid, field) VALUES ($m, $d, $k, $v, $s, $g, $f) " +
+                             "ON CONFLICT (device_id, field, measurement, kind, vendor, site, grid) DO UPDATE SET field = excluded.field RETURNING id";
+        var sp = AddParameters(series, "$m", "$d", "$k", "$v", "$s", "$g", "$f");
         using var position = _connection.CreateCommand();
         position.Transaction = transaction;
         position.CommandText = "INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)";
@@ -282,14 +328,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             foreach (var row in batch.Readings)
             {
                 rp[0].Value = row.TimeMs;
-                rp[1].Value = row.Device.Measurement;
-                rp[2].Value = row.Device.DeviceId;
-                rp[3].Value = row.Device.Measurement;
-                rp[4].Value = row.Device.Vendor;
-                rp[5].Value = row.Device.Site;
-                rp[6].Value = row.Device.Grid;
-                rp[7].Value = row.Field;
-                rp[8].Value = row.Value;
+                rp[1].Value = SeriesId(series, sp, row.Device, row.Field);
+                rp[2].Value = row.Value;
                 written += reading.ExecuteNonQuery();
             }
 
@@ -326,11 +366,42 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         Interlocked.Add(ref _rowsWritten, written);
     }
 
+    private long SeriesId(SqliteCommand series, SqliteParameter[] sp, DeviceTags device, string field)
+    {
+        if (_seriesIds.TryGetValue((device, field), out var id))
+        {
+            return id;
+        }
+
+        if (_seriesIds.Count >= SeriesCacheLimit)
+        {
+            _seriesIds.Clear();
+        }
+
+        sp[0].Value = device.Measurement;
+        sp[1].Value = device.DeviceId;
+        sp[2].Value = device.Measurement;
+        sp[3].Value = device.Vendor;
+        sp[4].Value = device.Site;
+        sp[5].Value = device.Grid;
+        sp[6].Value = field;
+        id = (long)series.ExecuteScalar()!;
+        _seriesIds[(device, field)] = id;
+        return id;
+    }
+
     private void DeleteExpired()
     {
         var cutoff = (_time.GetUtcNow() - _options.Retention).ToUnixTimeMilliseconds();
-        var deleted = 0;
-        foreach (var table in (string[])["reading", "fleet_position", "alarm_event"])
+        // Points carry no time index (one index less per insert): they arrive nearly in time order, so
+        // the sweep removes, in arrival order, every point before the first one still within the
+        // retention. Each point is kept at least the retention; a late straggler goes with its
+        // neighbours in arrival order.
+        var deleted = _connection.Execute(
+            "DELETE FROM reading_point WHERE rowid < COALESCE((SELECT rowid FROM reading_point WHERE time_ms >= @cutoff ORDER BY rowid LIMIT 1), " +
+            "(SELECT MAX(rowid) + 1 FROM reading_point), 0)",
+            new { cutoff });
+        foreach (var table in (string[])["fleet_position", "alarm_event"])
         {
             deleted += _connection.Execute($"DELETE FROM {table} WHERE time_ms < @cutoff", new { cutoff });
         }

@@ -99,6 +99,50 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenOldFlatLayout_ReadingsMovedToSeriesAndPoints_ReadableThroughTheViewToo()
+    {
+        Directory.CreateDirectory(_dir);
+        var t = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        using (var old = new SqliteConnection($"Data Source={Options().Path}"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText =
+                "CREATE TABLE reading (time_ms INTEGER NOT NULL, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL, " +
+                "vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, field TEXT NOT NULL, value REAL NOT NULL);" +
+                "CREATE INDEX reading_time ON reading (time_ms);" +
+                $"INSERT INTO reading VALUES ({t}, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1', 229.5);" +
+                $"INSERT INTO reading VALUES ({t + 1000}, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1', 230.5);";
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = new SqliteTelemetryStore(Options());
+        var moved = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2000));
+        Assert.Equal([229.5, 230.5], moved.Select(p => p.Value));
+
+        // New points of the same device join the migrated series.
+        var batch = new DecodedBatch();
+        ref var report = ref batch.BeginReport("EF-1");
+        report.Flags = ReportFlags.HasTimestamp;
+        report.TimestampUnixMs = t + 2000;
+        batch.Add(new Reading(Signal.VoltageVolts, 231.5, 1));
+        await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef }, 0);
+        await store.FlushAsync();
+
+        using var check = new SqliteConnection($"Data Source={Options().Path}");
+        check.Open();
+        using var count = check.CreateCommand();
+        count.CommandText = "SELECT (SELECT COUNT(*) FROM reading_series), (SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1' AND site = '柯桥'), " +
+                            "(SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_flat')";
+        using var row = count.ExecuteReader();
+        Assert.True(row.Read());
+        Assert.Equal(1L, row.GetInt64(0));
+        Assert.Equal(3L, row.GetInt64(1));
+        Assert.Equal(0L, row.GetInt64(2));
+    }
+
+    [Fact]
     public async Task Restart_RowsPersist()
     {
         var t = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
