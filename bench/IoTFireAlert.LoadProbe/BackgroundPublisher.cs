@@ -21,10 +21,11 @@ public static class BackgroundPublisher
         var duration = options.Duration("duration", TimeSpan.FromSeconds(30));
         var qos = (MqttQualityOfService)options.Int("qos", 0);
         var connections = options.Int("connections", 4);
+        var count = long.Parse(options.Text("count", "0"), CultureInfo.InvariantCulture);
         var messages = LoadMessages(options.Text("devices-file"));
         if (messages.Count == 0)
         {
-            throw new ArgumentException("the devices file has no acme smoke_detector or electrical_fire devices");
+            throw new ArgumentException("the devices file has no acme smoke_detector or electrical_fire_monitor devices");
         }
 
         var clients = new MqttClient[connections];
@@ -51,11 +52,12 @@ public static class BackgroundPublisher
             var perConnection = rate / connections;
             var window = new ValueTask[1024];
             long n = 0;
-            var next = c;
-            while (Stopwatch.GetTimestamp() < end)
+            var next = c % messages.Count;
+            var limit = count > 0 ? count / connections + (c < count % connections ? 1 : 0) : long.MaxValue;
+            while ((count > 0 || Stopwatch.GetTimestamp() < end) && n < limit)
             {
                 var elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
-                var due = double.IsPositiveInfinity(perConnection) ? n + window.Length : (long)(elapsed * perConnection);
+                var due = Math.Min(limit, double.IsPositiveInfinity(perConnection) ? n + window.Length : (long)(elapsed * perConnection));
                 if (due <= n)
                 {
                     await Task.Delay(1);
@@ -129,7 +131,7 @@ public static class BackgroundPublisher
             var payload = fields[1] switch
             {
                 "smoke_detector" => smoke,
-                "electrical_fire" => electrical,
+                "electrical_fire" or "electrical_fire_monitor" => electrical,
                 _ => null,
             };
             if (payload is not null)
