@@ -106,26 +106,28 @@ log "mosquitto on 127.0.0.1:$BROKER_PORT"
 HTTP_PORT=$(free_port)
 SERVER_URL="http://127.0.0.1:$HTTP_PORT"
 mkdir -p "$WORK/data"
-server_env() {
-  env IOTFIRE_ROOT="$ROOT" \
-    IOTFIRE_Http__Urls="$SERVER_URL" \
-    IOTFIRE_Mqtt__Host=127.0.0.1 IOTFIRE_Mqtt__Port="$BROKER_PORT" IOTFIRE_Mqtt__ClientId="iotfire-load-$$" \
-    IOTFIRE_Storage__SqlitePath="$WORK/data/iotfire.db" \
-    IOTFIRE_Telemetry__Sqlite__Path="$WORK/data/telemetry.db" \
-    IOTFIRE_Telemetry__InfluxDb__SpillDirectory="$WORK/data/influx-spill" \
-    IOTFIRE_Logging__LogLevel__Default=Warning \
-    "$@"
-}
+# The server's settings for this run: environment variables over config/iotfire.json (as the tests do).
+SERVER_ENV=(IOTFIRE_ROOT="$ROOT"
+  IOTFIRE_Http__Urls="$SERVER_URL"
+  IOTFIRE_Mqtt__Host=127.0.0.1 IOTFIRE_Mqtt__Port="$BROKER_PORT" IOTFIRE_Mqtt__ClientId="iotfire-load-$$"
+  IOTFIRE_Storage__SqlitePath="$WORK/data/iotfire.db"
+  IOTFIRE_Telemetry__Sqlite__Path="$WORK/data/telemetry.db"
+  IOTFIRE_Telemetry__InfluxDb__SpillDirectory="$WORK/data/influx-spill"
+  IOTFIRE_Logging__LogLevel__Default=Warning)
+# Extra server settings for an experiment, e.g. LOAD_SERVER_ENV="IOTFIRE_Pipeline__Partitions=1".
+read -r -a EXTRA_ENV <<< "${LOAD_SERVER_ENV:-}"
+SERVER_ENV+=("${EXTRA_ENV[@]}")
 import_devices() {
   local started=$SECONDS
-  server_env dotnet "$SERVER_DLL" import-devices "$1" >"$WORK/import.log" 2>&1 \
+  env "${SERVER_ENV[@]}" dotnet "$SERVER_DLL" import-devices "$1" >"$WORK/import.log" 2>&1 \
     || { tail -20 "$WORK/import.log" >&2; die "import-devices $1 failed"; }
   log "$(tail -1 "$WORK/import.log") in $((SECONDS - started)) s"
 }
 SERVER_PID=""
 start_server() {
   local timeout=$1
-  server_env dotnet "$SERVER_DLL" >"$WORK/server.log" 2>&1 & SERVER_PID=$!
+  # env execs dotnet, and `dotnet app.dll` runs the app in its own process: $! is the server's pid.
+  env "${SERVER_ENV[@]}" dotnet "$SERVER_DLL" >"$WORK/server.log" 2>&1 & SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   local deadline=$((SECONDS + timeout))
   until curl -sf "$SERVER_URL/healthz" >/dev/null 2>&1; do
@@ -231,9 +233,47 @@ log "broker ceiling: $CEILING"
 import_devices "$WORK/devices.csv"
 start_server 120
 
+# drive NAME RATE SECONDS: the background load (simulator, or the probe's plain publisher); its JSON in driver-NAME.out.
+drive() {
+  local name=$1 rate=$2 seconds=$3 rc=0
+  if [ "$DRIVER" = simulator ]; then
+    dotnet "$SIM_DLL" run --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$rate" \
+      --duration "${seconds}s" --qos "$QOS" --connections 4 --no-progress > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" || rc=$?
+  else
+    dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$rate" \
+      --duration "${seconds}s" --qos "$QOS" --connections 4 > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" || rc=$?
+  fi
+  [ $rc -eq 0 ] || { tail -20 "$WORK/driver-$name.err" >&2; die "the $DRIVER driver failed ($name, exit $rc)"; }
+  [ -n "$(last_json "$WORK/driver-$name.out")" ] || { tail -20 "$WORK/driver-$name.out" "$WORK/driver-$name.err" >&2; die "the $DRIVER driver printed no JSON ($name)"; }
+}
+
+# The highest rate the server sustains: short steps at rising rates (x1.5) until the server's ingress
+# falls behind what was sent (less than 95 % of it by the end of the step). A step over capacity leaves
+# a backlog of at most half a step in the broker, drained before the next. The rate is then the last
+# step that kept up, or 90 % of what the server took in while overloaded, whichever is higher.
+find_sustained() {
+  local rate=${START_RATE:-4000} last_ok=0 capacity=0 step=${STEP_SECONDS:-5} m0 m1 out sent seconds
+  local cap
+  cap=$(python3 -c "import json; print(int(2 * (json.loads('$CEILING').get('rate') or 100000)))")
+  while [ "$rate" -le "$cap" ]; do
+    m0=$(metric iotfire_messages_in_total)
+    drive "step-$rate" "$rate" "$step"
+    m1=$(metric iotfire_messages_in_total)
+    out=$(last_json "$WORK/driver-step-$rate.out")
+    sent=$(json_field "$out" sent); seconds=$(json_field "$out" seconds)
+    capacity=$(python3 -c "print(int(($m1 - $m0) / $seconds))")
+    log "step $rate/s: sent $sent, server took in $((m1 - m0)) by the end ($capacity/s)"
+    wait_drained 30
+    if [ $((m1 - m0)) -lt $((sent * 95 / 100)) ]; then break; fi
+    last_ok=$rate
+    rate=$((rate * 3 / 2))
+  done
+  python3 -c "print(max($last_ok, int(0.9 * $capacity)))"
+}
+
 # run_phase NAME RATE PROBE_START: background load + alarm probe for $DURATION s; prints the phase's JSON.
 run_phase() {
-  local name=$1 rate=$2 probe_start=$3 probe driver_rc=0
+  local name=$1 rate=$2 probe_start=$3 probe
   log "phase $name: background at rate $rate for $DURATION s, $PROBE_RATE alarms/s"
   : > "$WORK/samples-$name"
   sampler "$WORK/samples-$name" & local sampler_pid=$!
@@ -243,19 +283,11 @@ run_phase() {
   PIDS+=("$probe")
   local t0 t1
   t0=$(date +%s.%N)
-  if [ "$DRIVER" = simulator ]; then
-    dotnet "$SIM_DLL" run --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$rate" \
-      --duration "${DURATION}s" --qos "$QOS" --connections 4 --no-progress > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" || driver_rc=$?
-  else
-    dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$rate" \
-      --duration "${DURATION}s" --qos "$QOS" --connections 4 > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" || driver_rc=$?
-  fi
+  drive "$name" "$rate" "$DURATION"
   t1=$(date +%s.%N)
-  [ $driver_rc -eq 0 ] || { tail -20 "$WORK/driver-$name.err" >&2; die "the $DRIVER driver failed in phase $name (exit $driver_rc)"; }
   wait "$probe" || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe failed in phase $name"; }
   wait_drained 30
   kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
-  [ -n "$(last_json "$WORK/driver-$name.out")" ] || { tail -20 "$WORK/driver-$name.out" "$WORK/driver-$name.err" >&2; die "the driver printed no JSON"; }
   [ -n "$(last_json "$WORK/probe-$name.out")" ] || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe printed no JSON"; }
   python3 - "$name" "$rate" "$t0" "$t1" "$CLK_TCK" "$WORK/samples-$name" "$(last_json "$WORK/driver-$name.out")" "$(last_json "$WORK/probe-$name.out")" <<'PY'
 import json, sys
@@ -285,11 +317,12 @@ PY
 }
 
 # Each phase writes its JSON to a file (not through $(...)): its processes stay in this shell's PIDS for the trap.
-run_phase max max 0 > "$WORK/phase-max.json"
+SUSTAINED=$(find_sustained)
+log "highest sustained rate: $SUSTAINED/s"
+run_phase max "$SUSTAINED" 0 > "$WORK/phase-max.json"
 PHASE_MAX=$(cat "$WORK/phase-max.json")
 log "phase max: $PHASE_MAX"
-SUSTAINED=$(json_field "$PHASE_MAX" ingested_per_s)
-[ "${SUSTAINED:-0}" -gt 0 ] || die "the server ingested nothing in the max-rate phase (server log: tail $WORK/server.log)"
+[ "$(json_field "$PHASE_MAX" ingested_per_s)" -gt 0 ] || die "the server ingested nothing in the max-rate phase (server log: $WORK/server.log)"
 HALF=$((SUSTAINED / 2))
 run_phase half "$HALF" "$PROBE_PER_PHASE" > "$WORK/phase-half.json"
 PHASE_HALF=$(cat "$WORK/phase-half.json")
