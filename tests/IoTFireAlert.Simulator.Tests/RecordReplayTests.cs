@@ -1,0 +1,108 @@
+using System.Text;
+using IoTFireAlert.Mqtt;
+using IoTFireAlert.Simulator.Trace;
+using IoTFireAlert.TestSupport;
+
+namespace IoTFireAlert.Simulator.Tests;
+
+/// <summary>record then replay, through a real Mosquitto: the same messages, in the same order, with the timing scaled.</summary>
+[Trait("Category", "Integration")]
+public sealed class RecordReplayTests : IDisposable
+{
+    private readonly MosquittoBroker _broker = MosquittoBroker.Start();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "iotfire-trace-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public RecordReplayTests()
+    {
+        Directory.CreateDirectory(_directory);
+    }
+
+    public void Dispose()
+    {
+        _broker.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task RecordThenReplay_ReproducesTheSameMessagesInOrder_WithScaledTiming()
+    {
+        const int count = 60;
+        var original = Path.Combine(_directory, "original.jsonl");
+        var replayed = Path.Combine(_directory, "replayed.jsonl");
+
+        var recording = await StartRecordingAsync(original, count);
+        await using (var publisher = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "trace-source" }))
+        {
+            await publisher.ConnectAsync();
+            for (var i = 0; i < count; i++)
+            {
+                var payload = i % 3 == 0 ? [0x00, 0xFF, (byte)i, 0x40, 0x40] : Encoding.UTF8.GetBytes($"{{\"v\":1,\"seq\":{i}}}");
+                await publisher.PublishAsync($"dev/vendor{i % 4}/device-{i % 7}/up", payload, MqttQualityOfService.AtLeastOnce);
+                await Task.Delay(i == count / 2 ? 600 : 5);
+            }
+        }
+
+        Assert.Equal(count, await recording);
+
+        var second = await StartRecordingAsync(replayed, count);
+        var (exit, output, log) = await CommandLineRunner.RunAsync("replay", "--broker", $"127.0.0.1:{_broker.Port}", "--in", original, "--speed", "10", "--qos", "1");
+        Assert.True(exit == 0, log);
+        Assert.Equal(count, await second);
+        var figures = CommandLineRunner.LastJsonLine(output);
+        Assert.Equal(count, figures.GetProperty("sent").GetInt64());
+        Assert.Equal(count, figures.GetProperty("acknowledged").GetInt64());
+
+        var before = ReadTrace(original);
+        var after = ReadTrace(replayed);
+        Assert.Equal(before.Select(l => l.Topic), after.Select(l => l.Topic));
+        Assert.Equal(before.Select(l => Convert.ToBase64String(l.Payload)), after.Select(l => Convert.ToBase64String(l.Payload)));
+        Assert.Equal(0, before[0].T);
+        Assert.True(before.Zip(before.Skip(1)).All(p => p.Second.T >= p.First.T), "trace times must not go back");
+        // The 600 ms pause in the middle plays back ten times faster: about 60 ms.
+        var pauseBefore = before[(count / 2) + 1].T - before[count / 2].T;
+        var pauseAfter = after[(count / 2) + 1].T - after[count / 2].T;
+        Assert.InRange(pauseBefore, 550, 2000);
+        Assert.InRange(pauseAfter, pauseBefore / 10 - 40, pauseBefore / 10 + 150);
+    }
+
+    [Fact]
+    public async Task Replay_MalformedTrace_FailsNamingTheLine()
+    {
+        var trace = Path.Combine(_directory, "bad.jsonl");
+        await File.WriteAllTextAsync(trace, "{\"t\":0,\"topic\":\"dev/a/b/up\",\"payload\":\"AAE=\"}\nnot json\n");
+
+        var (exit, _, log) = await CommandLineRunner.RunAsync("replay", "--broker", $"127.0.0.1:{_broker.Port}", "--in", trace);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("line 2", log, StringComparison.Ordinal);
+    }
+
+    private async Task<Task<long>> StartRecordingAsync(string path, long count)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        var options = new MqttClientOptions { Port = _broker.Port, ClientId = "trace-recorder-" + Path.GetFileNameWithoutExtension(path) };
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                return await TraceRecorder.RecordAsync(options, ["dev/#"], writer, TimeSpan.FromSeconds(30), count, CancellationToken.None, ready);
+            }
+            finally
+            {
+                await writer.DisposeAsync();
+            }
+        });
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return task;
+    }
+
+    private static List<TraceLine> ReadTrace(string path) =>
+        File.ReadAllLines(path).Select((line, i) => TraceLine.Parse(line, i + 1)).ToList();
+}
