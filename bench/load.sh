@@ -196,16 +196,21 @@ if [ "$MODE" = devices-1m ]; then
   unknown=$(metric iotfire_unknown_device_messages_total)
   sleep 6   # one offline-check tick over every device's state
   hwm=$(status_kb VmHWM); rss=$(status_kb VmRSS)
-  out=$(python3 - "$N" "$start_rss" "$hwm" "$rss" "$m0" "$m1" "$t0" "$t1" "$c0" "$c1" "$CLK_TCK" "$reports" "$throttled" "$unknown" "$(machine_note)" <<'PY'
+  gc_metrics=$(curl -sf "$SERVER_URL/metrics" | awk '/^dotnet_gc_(heap_size|committed|fragmented)_bytes|^dotnet_gc_server/ { printf "%s=%s ", $1, $2 }')
+  out=$(python3 - "$N" "$start_rss" "$hwm" "$rss" "$m0" "$m1" "$t0" "$t1" "$c0" "$c1" "$CLK_TCK" "$reports" "$throttled" "$unknown" "$(machine_note)" "$gc_metrics" <<'PY'
 import json, sys
 a = sys.argv[1:]
 n, start_rss, hwm, rss = (int(x) for x in a[0:4])
 m0, m1 = int(a[4]), int(a[5]); t0, t1 = float(a[6]), float(a[7]); c0, c1, tck = int(a[8]), int(a[9]), int(a[10])
 reports, throttled, unknown = int(a[11]), int(a[12]), int(a[13])
+gc = dict(kv.split("=") for kv in a[15].split())
+mib = lambda name: round(float(gc[name]) / 2**20) if name in gc else None
 print(json.dumps({
   "mode": "devices-1m", "devices": n, "messages": m1 - m0, "reports": reports, "throttled": throttled, "unknown": unknown,
   "seconds": round(t1 - t0, 1), "cpu_seconds": round((c1 - c0) / tck, 1),
   "rss_after_start_mib": round(start_rss / 1024), "peak_rss_mib": round(hwm / 1024), "rss_end_mib": round(rss / 1024),
+  "gc_heap_mib": mib("dotnet_gc_heap_size_bytes"), "gc_fragmented_mib": mib("dotnet_gc_fragmented_bytes"),
+  "gc_committed_mib": mib("dotnet_gc_committed_bytes"), "server_gc": gc.get("dotnet_gc_server") == "1",
   "target_mib": 1024, "target_met": hwm <= 1024 * 1024, "machine": a[14],
 }))
 PY
@@ -214,10 +219,10 @@ PY
 import json, sys, datetime
 r = json.loads(sys.argv[1])
 print(f"| {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} | {r['devices']:,} | {r['messages']:,} ({r['throttled']} throttled, {r['unknown']} unknown) | "
-      f"{r['rss_after_start_mib']} | **{r['peak_rss_mib']}** | {r['rss_end_mib']} | {'yes' if r['target_met'] else 'NO'} | {r['machine']} |")
+      f"{r['rss_after_start_mib']} | **{r['peak_rss_mib']}** | {r['rss_end_mib']} | {r['gc_heap_mib']} / {r['gc_committed_mib']} ({'server' if r['server_gc'] else 'workstation'}) | {'yes' if r['target_met'] else 'NO'} | {r['machine']} |")
 PY
 )
-  record_results "| Date (UTC) | Devices | Messages (one per device) | RSS after start (MiB) | Peak RSS VmHWM (MiB) | RSS at end (MiB) | <= 1 GiB | Machine |" "$row"
+  record_results "| Date (UTC) | Devices | Messages (one per device) | RSS after start (MiB) | Peak RSS VmHWM (MiB) | RSS at end (MiB) | GC heap / committed at end (MiB, GC) | <= 1 GiB | Machine |" "$row"
   echo "$out"
   exit 0
 fi

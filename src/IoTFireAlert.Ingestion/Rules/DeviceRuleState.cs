@@ -118,13 +118,14 @@ public sealed class DeviceRuleState
         }
 
         _boundRules = rules;
-        _thresholds = new ThresholdChannelState[rules.ThresholdArray.Length][];
+        // Kinds without rate-of-rise rules (most devices) keep the shared empty array.
+        _thresholds = rules.ThresholdArray.Length == 0 ? [] : new ThresholdChannelState[rules.ThresholdArray.Length][];
         for (var i = 0; i < _thresholds.Length; i++)
         {
             _thresholds[i] = [];
         }
 
-        _ratesOfRise = new RateOfRiseChannelState[rules.RateOfRiseArray.Length][];
+        _ratesOfRise = rules.RateOfRiseArray.Length == 0 ? [] : new RateOfRiseChannelState[rules.RateOfRiseArray.Length][];
         for (var i = 0; i < _ratesOfRise.Length; i++)
         {
             _ratesOfRise[i] = [];
