@@ -266,7 +266,8 @@ drive() {
 # The highest rate the server sustains: short steps at rising rates (x1.25) until the server has
 # processed less than 97 % of what was sent by the end of the step (its bounded queues hold ~24k
 # messages, so a short step over capacity shows as a shortfall). A step over capacity leaves a small
-# backlog, drained before the next. The rate is the last step that kept up.
+# backlog, drained before the next. The rate is the last step that kept up; if the driver itself
+# falls short of a step's rate, the search stops at what the server processed in that step.
 find_sustained() {
   local rate=${START_RATE:-3000} last_ok=0 capacity=0 step=${STEP_SECONDS:-6} m0 m1 out sent seconds
   local cap
@@ -281,6 +282,12 @@ find_sustained() {
     log "step $rate/s: sent $sent, server processed $((m1 - m0)) by the end ($capacity/s)"
     wait_drained 30
     if [ $((m1 - m0)) -lt $((sent * 97 / 100)) ]; then break; fi
+    # The driver could not send at this rate: it is the limit, and the server kept up with it.
+    if python3 -c "import sys; sys.exit(0 if $sent < 0.9 * $rate * $step else 1)"; then
+      log "the $DRIVER reached only $((sent / step))/s of $rate/s: it is the limit"
+      last_ok=$capacity
+      break
+    fi
     last_ok=$rate
     rate=$((rate * 5 / 4))
   done
