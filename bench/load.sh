@@ -263,13 +263,14 @@ drive() {
   [ -n "$(last_json "$WORK/driver-$name.out")" ] || { tail -20 "$WORK/driver-$name.out" "$WORK/driver-$name.err" >&2; die "the $DRIVER driver printed no JSON ($name)"; }
 }
 
-# The highest rate the server sustains: short steps at rising rates (x1.25) until the server has
+# The highest rate the server sustains: short steps at rising rates (x1.5) until the server has
 # processed less than 97 % of what was sent by the end of the step (its bounded queues hold ~24k
 # messages, so a short step over capacity shows as a shortfall). A step over capacity leaves a small
-# backlog, drained before the next. The rate is the last step that kept up; if the driver itself
+# backlog, drained before the next. The rate is the last step that kept up, or 95 % of what the
+# partitions processed per second in the step that fell behind, whichever is higher; if the driver itself
 # falls short of a step's rate, the search stops at what the server processed in that step.
 find_sustained() {
-  local rate=${START_RATE:-3000} last_ok=0 capacity=0 step=${STEP_SECONDS:-6} m0 m1 out sent seconds
+  local rate=${START_RATE:-4000} last_ok=0 capacity=0 step=${STEP_SECONDS:-5} m0 m1 out sent seconds
   local cap
   cap=$(python3 -c "import json; print(int(2 * (json.loads('$CEILING').get('rate') or 100000)))")
   while [ "$rate" -le "$cap" ]; do
@@ -289,10 +290,10 @@ find_sustained() {
       break
     fi
     last_ok=$rate
-    rate=$((rate * 5 / 4))
+    rate=$((rate * 3 / 2))
   done
-  [ "$last_ok" -gt 0 ] || last_ok=$((capacity * 9 / 10))
-  echo "$last_ok"
+  # What the partitions processed while overloaded is their throughput; steps are coarse (x1.5).
+  python3 -c "print(max($last_ok, int(0.95 * $capacity)))"
 }
 
 # run_phase NAME RATE PROBE_START: background load + alarm probe for $DURATION s; prints the phase's JSON.
