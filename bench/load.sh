@@ -252,13 +252,18 @@ start_server 120
 # drive NAME RATE SECONDS: the background load (simulator, or the probe's plain publisher); its JSON in driver-NAME.out.
 drive() {
   local name=$1 rate=$2 seconds=$3 rc=0
+  # In the background and waited for, so a SIGTERM reaches the trap at once (bash defers traps
+  # while a foreground command runs); the trap stops the driver by its pid.
   if [ "$DRIVER" = simulator ]; then
     dotnet "$SIM_DLL" run --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$rate" \
-      --duration "${seconds}s" --qos "$QOS" --connections 4 --no-progress > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" || rc=$?
+      --duration "${seconds}s" --qos "$QOS" --connections 4 --no-progress > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" &
   else
     dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$rate" \
-      --duration "${seconds}s" --qos "$QOS" --connections 4 > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" || rc=$?
+      --duration "${seconds}s" --qos "$QOS" --connections 4 > "$WORK/driver-$name.out" 2>"$WORK/driver-$name.err" &
   fi
+  local driver=$!
+  PIDS+=("$driver")
+  wait "$driver" || rc=$?
   [ $rc -eq 0 ] || { tail -20 "$WORK/driver-$name.err" >&2; die "the $DRIVER driver failed ($name, exit $rc)"; }
   [ -n "$(last_json "$WORK/driver-$name.out")" ] || { tail -20 "$WORK/driver-$name.out" "$WORK/driver-$name.err" >&2; die "the $DRIVER driver printed no JSON ($name)"; }
 }
@@ -342,7 +347,8 @@ PY
 }
 
 # Each phase writes its JSON to a file (not through $(...)): its processes stay in this shell's PIDS for the trap.
-SUSTAINED=$(find_sustained)
+find_sustained > "$WORK/sustained"   # not through $(...): its driver runs in this shell, stoppable by the trap
+SUSTAINED=$(cat "$WORK/sustained")
 log "highest sustained rate: $SUSTAINED/s"
 run_phase max "$SUSTAINED" 0 > "$WORK/phase-max.json"
 PHASE_MAX=$(cat "$WORK/phase-max.json")
