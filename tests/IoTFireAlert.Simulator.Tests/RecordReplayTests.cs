@@ -72,6 +72,33 @@ public sealed class RecordReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordVerb_WritesTheMessagesOfItsTopics_AndItsFigures()
+    {
+        var trace = Path.Combine(_directory, "cli.jsonl");
+        var record = CommandLineRunner.RunAsync("record", "--broker", $"127.0.0.1:{_broker.Port}", "--topic", "fleet/+/pos", "--out", trace, "--count", "3", "--duration", "20s");
+        await using (var publisher = new MqttClient(new MqttClientOptions { Port = _broker.Port, ClientId = "trace-cli-source" }))
+        {
+            await publisher.ConnectAsync();
+            // The verb says nothing when its subscription is in place: publish until it has heard three.
+            for (var i = 0; !record.IsCompleted && i < 200; i++)
+            {
+                await publisher.PublishAsync("dev/acme/ignored/up", "x"u8.ToArray(), MqttQualityOfService.AtLeastOnce);
+                await publisher.PublishAsync("fleet/VAN-1/pos", Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"), MqttQualityOfService.AtLeastOnce);
+                await Task.Delay(50);
+            }
+        }
+
+        var (exit, output, log) = await record;
+        Assert.True(exit == 0, log);
+        Assert.Equal(3, CommandLineRunner.LastJsonLine(output).GetProperty("recorded").GetInt64());
+        var lines = ReadTrace(trace);
+        Assert.Equal(3, lines.Count);
+        Assert.All(lines, l => Assert.Equal("fleet/VAN-1/pos", l.Topic));
+        var numbers = lines.Select(l => int.Parse(Encoding.UTF8.GetString(l.Payload)[5..^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(numbers[0], 3), numbers);
+    }
+
+    [Fact]
     public async Task Replay_MalformedTrace_FailsNamingTheLine()
     {
         var trace = Path.Combine(_directory, "bad.jsonl");

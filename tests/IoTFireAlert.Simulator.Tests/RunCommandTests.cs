@@ -42,7 +42,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(exit == 0, log);
         var formats = VendorFormats.Load(Path.Combine(Repository.Config, "decoders.json"));
-        var publishers = new DemoCity().Devices(400, 50, 4).Select(d => formats.Bind(DemoCity.ToSimulated(d)).TopicDevice).Distinct().Count();
+        var publishers = new DemoCity().Devices(400, DemoCity.DefaultSites(400), 4).Select(d => formats.Bind(DemoCity.ToSimulated(d)).TopicDevice).Distinct().Count();
         var figures = CommandLineRunner.LastJsonLine(output);
         Assert.Equal(publishers, figures.GetProperty("connections").GetInt32());
         Assert.Equal(800, figures.GetProperty("sent").GetInt64());

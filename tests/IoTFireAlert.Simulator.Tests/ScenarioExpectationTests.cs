@@ -68,6 +68,29 @@ public sealed class ScenarioExpectationTests
     }
 
     [Fact]
+    public void FireInBuilding_OnAGeneratedCity_PlaysInAHousehold()
+    {
+        var city = new DemoCity().Devices(2000, DemoCity.DefaultSites(2000), 3).Select(DemoCity.ToSimulated).ToList();
+
+        var prepared = Prepare(city, "alarm-storm", "fire-in-building");
+
+        var fire = prepared.Alarms.Where(a => a.Message.Scenario == "fire-in-building").ToList();
+        Assert.Equal(4, fire.Count(a => a.Type == AlarmType.SmokeAlarm));
+        Assert.Single(fire, a => a.Type == AlarmType.ManualCallPoint);
+        Assert.Single(fire.Select(a => a.Message.Device!.Site).Distinct());
+    }
+
+    [Fact]
+    public void AlarmStorm_KeepsTheTower_WhenAnotherScenarioIsNamedFirst()
+    {
+        var city = new DemoCity().Devices(2000, 250, 3).Select(DemoCity.ToSimulated).ToList();
+
+        var prepared = Prepare(city, "fire-in-building", "alarm-storm");
+
+        Assert.Equal(5 + 200, prepared.ExpectedAlarms);
+    }
+
+    [Fact]
     public void FireInBuilding_SmokeDetectorsGoOffOneAfterAnother_ThenTheCallPoint()
     {
         var prepared = Prepare(Sample, "fire-in-building");

@@ -42,6 +42,12 @@ public sealed class DemoCity
         _gbtVendor = gbtVendor;
     }
 
+    /// <summary>
+    /// Sites when none are asked for: ten devices a household, so a household has the four smoke
+    /// detectors (and a call point) the fire-in-building scenario needs.
+    /// </summary>
+    public static int DefaultSites(int devices) => Math.Max(1, devices / 10);
+
     /// <summary>The city's devices in file order.</summary>
     public IEnumerable<CityDevice> Devices(int deviceCount, int siteCount, int seed)
     {

@@ -13,7 +13,7 @@ public static class GenerateCommand
     {
         var outDir = new Option<string>("--out") { Description = "Folder to write devices.csv, stations.json and fleet.json into", Required = true };
         var devices = new Option<int>("--devices") { Description = "Devices to write", DefaultValueFactory = _ => 1000 };
-        var sites = new Option<int?>("--sites") { Description = "Sites (households and buildings); default devices / 8" };
+        var sites = new Option<int?>("--sites") { Description = "Sites (households and buildings); default devices / 10" };
         var stations = new Option<int>("--stations") { Description = "Fire stations, micro stations and equipment points", DefaultValueFactory = _ => 8 };
         var vehicles = new Option<int>("--vehicles") { Description = "Repair vehicles", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same arguments give the same city", DefaultValueFactory = _ => 1 };
@@ -49,7 +49,7 @@ public static class GenerateCommand
 
             var clock = Stopwatch.StartNew();
             var directory = parse.GetValue(outDir)!;
-            var written = new DemoCityWriter(city).Write(directory, count, parse.GetValue(sites) ?? Math.Max(1, count / 8), parse.GetValue(stations), parse.GetValue(vehicles), parse.GetValue(seed));
+            var written = new DemoCityWriter(city).Write(directory, count, parse.GetValue(sites) ?? DemoCity.DefaultSites(count), parse.GetValue(stations), parse.GetValue(vehicles), parse.GetValue(seed));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"devices\":{written},\"stations\":{parse.GetValue(stations)},\"vehicles\":{parse.GetValue(vehicles)},\"seconds\":{Math.Round(clock.Elapsed.TotalSeconds, 3)},\"out\":\"{directory.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"}}")).ConfigureAwait(false);
             return 0;

@@ -32,11 +32,12 @@ public static class RunCommand
         var noProgress = new Option<bool>("--no-progress") { Description = "No live display (it is never shown when stdout is not a terminal)" };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice", DefaultValueFactory = _ => 1 };
         var config = new Option<string?>("--config") { Description = "The config folder (decoders.json, rules.json, scenarios/); found above the working directory by default" };
+        var alarmLog = new Option<string?>("--alarm-log") { Description = "JSON lines, one per expected scenario alarm: when the message that raises it was published (for alarm latency)" };
         var deviceMaxRate = new Option<double>("--device-max-rate") { Description = "Background messages per second one device may send (the server throttles above 5/s)", DefaultValueFactory = _ => 4 };
 
         var command = new Command("run", "Publish as a fleet of registered devices at a target rate, with scenarios");
         broker.AddTo(command);
-        foreach (var option in new Option[] { devicesFile, devices, rate, rampUp, duration, count, qos, connections, scenarios, fleet, fleetFile, noProgress, seed, config, deviceMaxRate })
+        foreach (var option in new Option[] { devicesFile, devices, rate, rampUp, duration, count, qos, connections, scenarios, fleet, fleetFile, noProgress, seed, config, deviceMaxRate, alarmLog })
         {
             command.Options.Add(option);
         }
@@ -78,6 +79,7 @@ public static class RunCommand
                     ShowProgress = !parse.GetValue(noProgress) && !Console.IsOutputRedirected,
                     Seed = parse.GetValue(seed),
                     DeviceMaxRate = parse.GetValue(deviceMaxRate) is > 0 and var m ? m : throw new FormatException("--device-max-rate must be positive"),
+                    AlarmLog = parse.GetValue(alarmLog),
                 };
                 var configDirectory = ConfigFolder.Find(parse.GetValue(config));
                 var fleetPath = parse.GetValue(fleetFile) ?? Path.Combine(configDirectory, "fleet.sample.json");
@@ -87,7 +89,7 @@ public static class RunCommand
                     ? DeviceCsvReader.ReadFile(file)
                     : DemoCityDevices(formats, parse.GetValue(devices)!.Value, settings.Seed);
                 var prepared = Prepare(list, formats, configDirectory, vehicles, settings);
-                var run = new LoadRun(settings, prepared.Background, prepared.Timeline, prepared.Fleet, formats, log);
+                var run = new LoadRun(settings, prepared.Background, prepared.Timeline, prepared.Fleet, prepared.Alarms, formats, log);
                 run.Figures.ScenarioAlarmsExpected = prepared.ExpectedAlarms;
                 var task = run.RunAsync(cancellationToken);
                 if (settings.ShowProgress)
@@ -115,9 +117,13 @@ public static class RunCommand
         var random = new Random(settings.Seed);
         var casting = new ScenarioCasting(bound, settings.Seed);
         var timeline = new List<ScenarioMessage>();
-        foreach (var name in settings.Scenarios)
+        // Scenarios that want the site with the most devices (the alarm storm's tower) pick first,
+        // before a scenario content with any site takes it.
+        var scenarios = settings.Scenarios.Select(name => ScenarioDefinition.Load(name, configDirectory))
+            .OrderBy(s => s.Site?.Choose == "most" ? 0 : 1)
+            .ToList();
+        foreach (var scenario in scenarios)
         {
-            var scenario = ScenarioDefinition.Load(name, configDirectory);
             timeline.AddRange(ScenarioTimeline.Build(scenario, casting.Cast(scenario), vehicles, random));
         }
 
@@ -126,7 +132,7 @@ public static class RunCommand
             formats,
             DecoderRegistry.Load(File.ReadAllText(Path.Combine(configDirectory, "decoders.json"))),
             RuleBook.Load(File.ReadAllText(Path.Combine(configDirectory, "rules.json"))));
-        var expected = expectation.Raised(timeline).Count;
+        var expected = expectation.Raised(timeline);
 
         // A scenario's devices say only what the scenario says: a normal background report in the
         // middle of a ramp would clear the alarm the scenario is raising.
@@ -153,6 +159,6 @@ public static class RunCommand
             formats.VendorFor(PayloadFormat.CanonicalJson) ?? "acme",
             formats.VendorFor(PayloadFormat.Tlv) ?? "nbiot-x",
             formats.VendorFor(PayloadFormat.Gbt26875) ?? "gbt");
-        return city.Devices(count, Math.Max(1, count / 8), seed).Select(DemoCity.ToSimulated).ToList();
+        return city.Devices(count, DemoCity.DefaultSites(count), seed).Select(DemoCity.ToSimulated).ToList();
     }
 }

@@ -27,9 +27,20 @@ public sealed class LoadRun
     private readonly VendorFormats _formats;
     private readonly TextWriter _log;
     private readonly Random _random;
+    private readonly Dictionary<ScenarioMessage, List<ExpectedAlarm>> _alarmsByMessage = new(ReferenceEqualityComparer.Instance);
 
-    public LoadRun(RunSettings settings, IReadOnlyList<SimulatedDevice> background, List<ScenarioMessage> timeline, List<VehicleDrive> fleet, VendorFormats formats, TextWriter log)
+    public LoadRun(RunSettings settings, IReadOnlyList<SimulatedDevice> background, List<ScenarioMessage> timeline, List<VehicleDrive> fleet, IReadOnlyList<ExpectedAlarm> expectedAlarms, VendorFormats formats, TextWriter log)
     {
+        foreach (var alarm in expectedAlarms)
+        {
+            if (!_alarmsByMessage.TryGetValue(alarm.Message, out var list))
+            {
+                _alarmsByMessage[alarm.Message] = list = [];
+            }
+
+            list.Add(alarm);
+        }
+
         _settings = settings;
         _background = background;
         _timeline = timeline;
@@ -80,6 +91,7 @@ public sealed class LoadRun
     private async Task SendAsync(PublisherPool pool, BackgroundSchedule schedule, Stopwatch clock, CancellationToken cancellationToken)
     {
         using var writer = new DevicePayloadWriter(_formats);
+        using var alarmLog = _settings.AlarmLog is { } path ? new StreamWriter(path, append: false, new UTF8Encoding(false)) : null;
         var fleetPayload = new ArrayBufferWriter<byte>(256);
         var readings = new Reading[NormalReadings.MaxReadings];
         // Sequence numbers grow across runs too (16 per second of wall time): the server drops a
@@ -101,7 +113,15 @@ public sealed class LoadRun
             while (nextScenario < _timeline.Count && _timeline[nextScenario].OffsetMs <= elapsedMs)
             {
                 var message = _timeline[nextScenario++];
+                var publishedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 await SendScenarioMessageAsync(pool, writer, fleetPayload, message, scenarioSequences, sequenceBase, qos, cancellationToken).ConfigureAwait(false);
+                if (alarmLog is not null && _alarmsByMessage.TryGetValue(message, out var alarms))
+                {
+                    foreach (var alarm in alarms)
+                    {
+                        await alarmLog.WriteLineAsync(AlarmLogLine(alarm, publishedUnixMs)).ConfigureAwait(false);
+                    }
+                }
                 worked = true;
             }
 
@@ -165,6 +185,23 @@ public sealed class LoadRun
                 await Task.Yield();
             }
         }
+    }
+
+    /// <summary><c>{"published_ms":..,"scenario":"..","device":"..","type":"smoke_alarm"}</c>: match it to the server's "raised" event by device and type.</summary>
+    private static string AlarmLogLine(ExpectedAlarm alarm, long publishedUnixMs)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("published_ms"u8, publishedUnixMs);
+            json.WriteString("scenario"u8, alarm.Message.Scenario);
+            json.WriteString("device"u8, alarm.DeviceId);
+            json.WriteString("type"u8, alarm.TypeName);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private async ValueTask SendScenarioMessageAsync(PublisherPool pool, DevicePayloadWriter writer, ArrayBufferWriter<byte> fleetPayload, ScenarioMessage message, Dictionary<string, uint> sequences, uint sequenceBase, IoTFireAlert.Mqtt.MqttQualityOfService qos, CancellationToken cancellationToken)

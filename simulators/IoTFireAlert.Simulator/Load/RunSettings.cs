@@ -19,4 +19,6 @@ public sealed record RunSettings
     public int Seed { get; init; }
     /// <summary>Background messages per second one device may send (under the server's 5/s device limit).</summary>
     public double DeviceMaxRate { get; init; } = 4;
+    /// <summary>Where to write when each expected alarm's message was published (JSON lines), or null.</summary>
+    public string? AlarmLog { get; init; }
 }

@@ -2,8 +2,9 @@ namespace IoTFireAlert.Simulator.Load;
 
 /// <summary>
 /// Paces the background load: tokens accrue at the target rate, which climbs linearly from zero
-/// over the ramp-up. The bucket holds at most 50 ms of tokens, so a stall (GC, a slow broker) is
-/// followed by a short catch-up, not a burst that would distort the broker's view of the rate.
+/// over the ramp-up. The bucket holds at most 250 ms of tokens: enough to ride out a late timer on a
+/// busy machine, short enough that a stall (GC, a slow broker) is followed by a brief catch-up, not
+/// a burst that would distort the broker's view of the rate.
 /// </summary>
 public sealed class TokenBucket
 {
@@ -18,7 +19,7 @@ public sealed class TokenBucket
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ratePerSecond);
         _ratePerSecond = ratePerSecond;
         _rampSeconds = rampUp.TotalSeconds;
-        _capacity = Math.Max(1, ratePerSecond * 0.05);
+        _capacity = Math.Max(1, ratePerSecond * 0.25);
     }
 
     /// <summary>The rate in force <paramref name="elapsedSeconds"/> after the start.</summary>
@@ -37,7 +38,7 @@ public sealed class TokenBucket
         }
     }
 
-    /// <summary>Takes one token if a whole one is there; an untaken token keeps (up to the 50 ms the bucket holds).</summary>
+    /// <summary>Takes one token if a whole one is there; an untaken token keeps (up to the 250 ms the bucket holds).</summary>
     public bool TryTake()
     {
         if (_tokens < 1)

@@ -28,12 +28,12 @@ public sealed class AlarmExpectation
         _rules = rules;
     }
 
-    /// <summary>The (device, alarm type) pairs the messages raise, in the order they are first raised.</summary>
-    public List<(string DeviceId, AlarmType Type)> Raised(IEnumerable<ScenarioMessage> timeline)
+    /// <summary>The (device, alarm type) pairs the messages raise, in the order they are first raised, each with the message that raises it.</summary>
+    public List<ExpectedAlarm> Raised(IEnumerable<ScenarioMessage> timeline)
     {
         var engine = new RuleEngine();
         var states = new Dictionary<string, (RuleSet Rules, DeviceRuleState State)>(StringComparer.Ordinal);
-        var raised = new List<(string, AlarmType)>();
+        var raised = new List<ExpectedAlarm>();
         var seen = new HashSet<(string, AlarmType)>();
         var batch = new DecodedBatch();
         var transitions = new List<AlarmTransition>();
@@ -51,7 +51,7 @@ public sealed class AlarmExpectation
             {
                 if (seen.Add((device.Id, AlarmType.Offline)))
                 {
-                    raised.Add((device.Id, AlarmType.Offline));
+                    raised.Add(new ExpectedAlarm(device.Id, AlarmType.Offline, message));
                 }
 
                 continue;
@@ -90,7 +90,7 @@ public sealed class AlarmExpectation
                 {
                     if (transition.Condition == AlarmCondition.Raised && seen.Add((id, transition.Type)))
                     {
-                        raised.Add((id, transition.Type));
+                        raised.Add(new ExpectedAlarm(id, transition.Type, message));
                     }
                 }
             }
