@@ -14,8 +14,10 @@ public sealed class DeviceRuleState
     private RuleSet? _boundRules;
     private ThresholdChannelState[][] _thresholds = [];
     private RateOfRiseChannelState[][] _ratesOfRise = [];
-    private readonly ushort[] _activeChannels = new ushort[AlarmTypeSlots];
-    private int[] _faultySensors = new int[4];
+    // Both allocated when first needed (a device's first threshold alarm, first faulty sensor):
+    // most of a million devices never have one, and these would be ~190 B each.
+    private ushort[]? _activeChannels;
+    private int[] _faultySensors = [];
     private int _faultySensorCount;
     private ulong _latchedFlags;
     private uint _highestSequence;
@@ -81,14 +83,14 @@ public sealed class DeviceRuleState
     {
         AlarmType.Offline => IsOffline,
         AlarmType.SensorFault => _faultySensorCount > 0,
-        _ => (_latchedFlags & FlagBit(type)) != 0 || _activeChannels[(int)type & (AlarmTypeSlots - 1)] > 0,
+        _ => (_latchedFlags & FlagBit(type)) != 0 || (_activeChannels is { } active && active[(int)type & (AlarmTypeSlots - 1)] > 0),
     };
 
     internal static ulong FlagBit(AlarmType type) => 1UL << ((int)type & 63);
 
     internal ref ulong LatchedFlags => ref _latchedFlags;
 
-    internal ref ushort ActiveChannels(AlarmType type) => ref _activeChannels[(int)type & (AlarmTypeSlots - 1)];
+    internal ref ushort ActiveChannels(AlarmType type) => ref (_activeChannels ??= new ushort[AlarmTypeSlots])[(int)type & (AlarmTypeSlots - 1)];
 
     /// <summary>
     /// Attaches the state to <paramref name="rules"/>. When the device's rules change (config
@@ -116,13 +118,14 @@ public sealed class DeviceRuleState
         }
 
         _boundRules = rules;
-        _thresholds = new ThresholdChannelState[rules.ThresholdArray.Length][];
+        // Kinds without rate-of-rise rules (most devices) keep the shared empty array.
+        _thresholds = rules.ThresholdArray.Length == 0 ? [] : new ThresholdChannelState[rules.ThresholdArray.Length][];
         for (var i = 0; i < _thresholds.Length; i++)
         {
             _thresholds[i] = [];
         }
 
-        _ratesOfRise = new RateOfRiseChannelState[rules.RateOfRiseArray.Length][];
+        _ratesOfRise = rules.RateOfRiseArray.Length == 0 ? [] : new RateOfRiseChannelState[rules.RateOfRiseArray.Length][];
         for (var i = 0; i < _ratesOfRise.Length; i++)
         {
             _ratesOfRise[i] = [];
@@ -164,7 +167,7 @@ public sealed class DeviceRuleState
 
         if (_faultySensorCount == _faultySensors.Length)
         {
-            Array.Resize(ref _faultySensors, _faultySensors.Length * 2);
+            Array.Resize(ref _faultySensors, Math.Max(4, _faultySensors.Length * 2));
         }
 
         _faultySensors[_faultySensorCount++] = key;
@@ -190,6 +193,11 @@ public sealed class DeviceRuleState
 
     private void ClearType(AlarmType type, Severity severity, long nowUnixMs, List<AlarmTransition> output)
     {
+        if (_activeChannels is null)
+        {
+            return;
+        }
+
         ref var active = ref ActiveChannels(type);
         if (active > 0)
         {

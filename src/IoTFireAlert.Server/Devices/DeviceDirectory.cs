@@ -12,6 +12,7 @@ public sealed class DeviceDirectory
     private readonly ConcurrentDictionary<string, DeviceEntry> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceEntry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Action<DeviceEntry>? _prepare;
+    private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
 
     /// <param name="prepare">Called for every new or updated entry before it is visible (e.g. to resolve its rules).</param>
     public DeviceDirectory(Action<DeviceEntry>? prepare = null)
@@ -29,6 +30,7 @@ public sealed class DeviceDirectory
 
     public DeviceEntry Register(DeviceRecord record)
     {
+        record = WithSharedStrings(record);
         if (_devices.TryGetValue(record.Id, out var existing))
         {
             existing.Record = record;
@@ -40,6 +42,22 @@ public sealed class DeviceDirectory
         _prepare?.Invoke(entry);
         return _devices.GetOrAdd(record.Id, entry);
     }
+
+    /// <summary>
+    /// Vendor, site, building, floor, grid and install date repeat across thousands of devices: one
+    /// shared string each instead of one per device (about 200 B a device at 1,000,000 devices).
+    /// </summary>
+    private DeviceRecord WithSharedStrings(DeviceRecord record) => record with
+    {
+        Vendor = Shared(record.Vendor)!,
+        Site = Shared(record.Site),
+        Building = Shared(record.Building),
+        Floor = Shared(record.Floor),
+        Grid = Shared(record.Grid),
+        InstalledOn = Shared(record.InstalledOn),
+    };
+
+    private string? Shared(string? text) => text is null ? null : _strings.GetOrAdd(text, text);
 
     public DeviceStatus? StatusOf(string deviceId)
     {

@@ -7,8 +7,13 @@ public sealed class DeviceDirectoryLoader(DeviceRepository repository, DeviceDir
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var devices = repository.LoadAll();
-        if (devices.Count == 0 && registry.DevicesFile is { } file)
+        // Streamed into the directory (which keeps one copy of each record, with shared strings).
+        foreach (var device in repository.StreamAll())
+        {
+            directory.Register(device);
+        }
+
+        if (directory.Count == 0 && registry.DevicesFile is { } file)
         {
             var path = Path.Combine(environment.ContentRootPath, file);
             var result = DeviceImport.Parse(await File.ReadAllTextAsync(path, cancellationToken), Path.GetExtension(path) == ".json" ? "application/json" : "text/csv");
@@ -18,13 +23,12 @@ public sealed class DeviceDirectoryLoader(DeviceRepository repository, DeviceDir
             }
 
             await repository.UpsertAsync(result.Devices, cancellationToken);
-            devices = result.Devices;
-            logger.LogInformation("first start: imported {Count} devices from {File}", devices.Count, file);
-        }
+            foreach (var device in result.Devices)
+            {
+                directory.Register(device);
+            }
 
-        foreach (var device in devices)
-        {
-            directory.Register(device);
+            logger.LogInformation("first start: imported {Count} devices from {File}", result.Devices.Count, file);
         }
 
         logger.LogInformation("{Count} devices registered", directory.Count);

@@ -32,10 +32,16 @@ public sealed class DeviceRepository(SqliteDatabase database)
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<DeviceRecord> LoadAll()
+    public IReadOnlyList<DeviceRecord> LoadAll() => [.. StreamAll()];
+
+    /// <summary>Every device, one row at a time: at a million devices, never the whole table as a list beside the directory.</summary>
+    public IEnumerable<DeviceRecord> StreamAll()
     {
         using var connection = database.Open();
-        return connection.Query<DeviceRecord>($"SELECT {Columns} FROM devices").AsList();
+        foreach (var record in connection.Query<DeviceRecord>($"SELECT {Columns} FROM devices", buffered: false))
+        {
+            yield return record;
+        }
     }
 
     public async Task<IReadOnlyList<DeviceRecord>> ListAsync(string? site, string? kind, int limit, int offset, CancellationToken cancellationToken)

@@ -106,6 +106,7 @@ public static class ServerHost
         AddHosted<DeadLetterStore>(services);
         AddHosted<UnknownDeviceQuarantine>(services);
         services.AddSingleton<IMetricsSource, AlarmMetrics>();
+        services.AddSingleton<IMetricsSource, RuntimeMetrics>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = AlarmJson.Options.PropertyNamingPolicy;

@@ -11,6 +11,8 @@ namespace IoTFireAlert.Telemetry.Points;
 /// </summary>
 public sealed class DeviceTags
 {
+    private SeriesKey? _series;
+
     public DeviceTags(string deviceId, DeviceKind kind, string vendor, string? site = null, string? grid = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(deviceId);
@@ -20,13 +22,9 @@ public sealed class DeviceTags
         Site = site ?? "";
         Grid = grid ?? "";
         Measurement = PointNames.Measurement(kind);
-        Series = SeriesKey.Create(
-            Measurement,
-            new("device_id", DeviceId),
-            new("grid", Grid),
-            new("kind", Measurement),
-            new("site", Site),
-            new("vendor", Vendor));
+        // Built here once so a bad tag fails at registration, then dropped: only a line-protocol
+        // sink needs the bytes (~180 B a device), and it builds them again on first use.
+        CreateSeries();
     }
 
     public string DeviceId { get; }
@@ -44,6 +42,14 @@ public sealed class DeviceTags
     /// <summary>The measurement the kind maps to, also the <c>kind</c> tag's value.</summary>
     public string Measurement { get; }
 
-    /// <summary>Measurement and tags, escaped and sorted.</summary>
-    public SeriesKey Series { get; }
+    /// <summary>Measurement and tags, escaped and sorted; built on first use (a benign race builds equal keys).</summary>
+    public SeriesKey Series => _series ??= CreateSeries();
+
+    private SeriesKey CreateSeries() => SeriesKey.Create(
+        Measurement,
+        new("device_id", DeviceId),
+        new("grid", Grid),
+        new("kind", Measurement),
+        new("site", Site),
+        new("vendor", Vendor));
 }
