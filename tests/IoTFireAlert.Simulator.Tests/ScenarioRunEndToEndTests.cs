@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IoTFireAlert.Server.IntegrationTests;
 using IoTFireAlert.TestSupport;
 
 namespace IoTFireAlert.Simulator.Tests;
@@ -11,12 +12,12 @@ namespace IoTFireAlert.Simulator.Tests;
 public sealed class ScenarioRunEndToEndTests : IDisposable
 {
     private readonly MosquittoBroker _broker = MosquittoBroker.Start();
-    private readonly SimulatorServer _server;
+    private readonly ServerUnderTest _server;
     private readonly string _alarmLog = Path.Combine(Path.GetTempPath(), "iotfire-alarm-log-" + Guid.NewGuid().ToString("N")[..10] + ".jsonl");
 
     public ScenarioRunEndToEndTests()
     {
-        _server = new SimulatorServer(_broker);
+        _server = new ServerUnderTest(_broker, new Dictionary<string, string> { ["Registry:DevicesFile"] = Repository.SampleDevices });
     }
 
     public void Dispose()
@@ -47,7 +48,7 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
         var alarms = await EventuallyAsync(expected);
         // Give stragglers time to show: a background message that raised an alarm would arrive by now.
         await Task.Delay(1500);
-        alarms = await _server.AlarmsAsync();
+        alarms = await AlarmsAsync();
         Assert.True(alarms.Length == expected, $"expected {expected} alarms, the server has {alarms.Length}: {string.Join(", ", alarms.Select(Describe))}");
         Assert.Equal(4, alarms.Count(a => a.GetProperty("type").GetString() == "smoke_alarm" && a.GetProperty("site").GetString() == "SX-0001"));
         Assert.Equal(5, alarms.Count(a => a.GetProperty("type").GetString() == "offline"));
@@ -78,7 +79,7 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            var alarms = await _server.AlarmsAsync();
+            var alarms = await AlarmsAsync();
             if (alarms.Length >= expected || DateTime.UtcNow > deadline)
             {
                 return alarms;
@@ -89,4 +90,12 @@ public sealed class ScenarioRunEndToEndTests : IDisposable
     }
 
     private static string Describe(JsonElement alarm) => $"{alarm.GetProperty("deviceId").GetString()}:{alarm.GetProperty("type").GetString()}";
+
+    /// <summary>Every alarm the server holds (one per device and type).</summary>
+    private async Task<JsonElement[]> AlarmsAsync()
+    {
+        using var client = _server.Client();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/api/alarms?limit=5000"));
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
 }
