@@ -23,7 +23,7 @@ public sealed class PayloadVectorTests
         var data = new TheoryData<string, DeviceKind>();
         foreach (var vendor in new[] { "acme", "nbiot-x", "gbt" })
         {
-            foreach (var kind in DeviceKindText.All)
+            foreach (var kind in DeviceKindNames.All)
             {
                 if (!(vendor == "gbt" && kind == DeviceKind.ChargingPile))
                 {

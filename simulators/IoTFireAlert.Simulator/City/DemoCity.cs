@@ -97,7 +97,7 @@ public sealed class DemoCity
                 var (dlat, dlon) = (lat + ((random.NextDouble() - 0.5) * 0.0004), lon + ((random.NextDouble() - 0.5) * 0.0004));
                 yield return new CityDevice(
                     id, kind, vendor,
-                    $"仿真街{s + 1}号 {floor}层 {DeviceKindText.Name(kind)}",
+                    $"仿真街{s + 1}号 {floor}层 {DeviceKindNames.ToSnakeCase(kind)}",
                     site, address, s == 0 && tower > 0 ? "塔楼" : "1幢", floor, grid,
                     Math.Round(dlat, 6), Math.Round(dlon, 6), contacts, heartbeat,
                     $"2025-{(j % 12) + 1:D2}-{(s % 28) + 1:D2}");
@@ -112,7 +112,7 @@ public sealed class DemoCity
     public static string CsvHeader => "id,kind,vendor,name,site,address,building,floor,grid,lat,lon,contacts,heartbeat_s,installed_on";
 
     public static string CsvLine(CityDevice d) => string.Create(CultureInfo.InvariantCulture,
-        $"{d.Id},{DeviceKindText.Name(d.Kind)},{d.Vendor},{d.Name},{d.Site},{d.Address},{d.Building},{d.Floor},{d.Grid},{d.Lat:F6},{d.Lon:F6},{d.Contacts},{d.HeartbeatSeconds},{d.InstalledOn}");
+        $"{d.Id},{DeviceKindNames.ToSnakeCase(d.Kind)},{d.Vendor},{d.Name},{d.Site},{d.Address},{d.Building},{d.Floor},{d.Grid},{d.Lat:F6},{d.Lon:F6},{d.Contacts},{d.HeartbeatSeconds},{d.InstalledOn}");
 
     private static int HeartbeatSeconds(DeviceKind kind, bool nbIot) => kind switch
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IoTFireAlert.Ingestion.Readings;
 
 namespace IoTFireAlert.Simulator.Devices;
 
@@ -54,7 +55,7 @@ public static class DeviceCsvReader
             string? Cell(int index) => index >= 0 && index < cells.Count && cells[index].Length > 0 ? cells[index].Trim() : null;
             var deviceId = Cell(id);
             var deviceVendor = Cell(vendor);
-            if (deviceId is null || deviceVendor is null || !DeviceKindText.TryParse(Cell(kind) ?? "", out var deviceKind))
+            if (deviceId is null || deviceVendor is null || !DeviceKindNames.TryParse(Cell(kind) ?? "", out var deviceKind))
             {
                 throw new FormatException($"{source} line {lineNumber}: needs an id, a vendor and a known kind");
             }

@@ -1,3 +1,4 @@
+using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Simulator.Devices;
 
 namespace IoTFireAlert.Simulator.Scenarios;
@@ -51,7 +52,7 @@ public sealed class ScenarioCasting
         var roles = new Dictionary<string, IReadOnlyList<SimulatedDevice>>(StringComparer.Ordinal);
         foreach (var (name, role) in scenario.Roles)
         {
-            if (!DeviceKindText.TryParse(role.Kind, out var kind))
+            if (!DeviceKindNames.TryParse(role.Kind, out var kind))
             {
                 throw new FormatException($"scenario {scenario.Name}: role '{name}' has unknown kind '{role.Kind}'");
             }
@@ -106,7 +107,7 @@ public sealed class ScenarioCasting
 
     private string ChooseSite(string scenario, SiteChoice choice)
     {
-        var needs = choice.With.Select(w => (Kind: DeviceKindText.TryParse(w.Key, out var k) ? k : throw new FormatException($"scenario {scenario}: unknown kind '{w.Key}' under site.with"), Count: w.Value)).ToList();
+        var needs = choice.With.Select(w => (Kind: DeviceKindNames.TryParse(w.Key, out var k) ? k : throw new FormatException($"scenario {scenario}: unknown kind '{w.Key}' under site.with"), Count: w.Value)).ToList();
         var fitting = _bySite
             .Where(s => !_usedSites.Contains(s.Key))
             .Where(s => needs.All(n => s.Value.Count(d => d.Kind == n.Kind && !_usedDevices.Contains(d.Id)) >= n.Count))
@@ -114,7 +115,7 @@ public sealed class ScenarioCasting
             .ToList();
         if (fitting.Count == 0)
         {
-            throw new InvalidOperationException($"scenario {scenario}: no free site has {string.Join(", ", needs.Select(n => $"{n.Count} x {DeviceKindText.Name(n.Kind)}"))}");
+            throw new InvalidOperationException($"scenario {scenario}: no free site has {string.Join(", ", needs.Select(n => $"{n.Count} x {DeviceKindNames.ToSnakeCase(n.Kind)}"))}");
         }
 
         return choice.Choose switch

@@ -1,3 +1,4 @@
+using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Server.Devices;
 using IoTFireAlert.Server.Security;
 

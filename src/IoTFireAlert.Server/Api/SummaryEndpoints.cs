@@ -57,7 +57,7 @@ public static class SummaryEndpoints
             {
                 var record = e.Record;
                 var state = active.TryGetValue(record.Id, out var s) ? s : e.State.IsOffline || e.ReportedState == 2 ? "offline" : "normal";
-                return new DevicePin(record.Id, Devices.DeviceKindNames.ToSnakeCase(record.Kind), record.Site, record.Lat, record.Lon, state);
+                return new DevicePin(record.Id, IoTFireAlert.Ingestion.Readings.DeviceKindNames.ToSnakeCase(record.Kind), record.Site, record.Lat, record.Lon, state);
             }).ToList();
             var map = new Dictionary<string, object> { ["devices"] = devices };
             foreach (var layer in layers)

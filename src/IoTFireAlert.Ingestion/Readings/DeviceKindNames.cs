@@ -1,10 +1,11 @@
-using IoTFireAlert.Ingestion.Readings;
-
-namespace IoTFireAlert.Server.Devices;
+namespace IoTFireAlert.Ingestion.Readings;
 
 /// <summary>Reads a device kind as vendors and spreadsheets write it: "smoke_detector", "SmokeDetector", "smoke-detector".</summary>
 public static class DeviceKindNames
 {
+    /// <summary>Every real kind, in declaration order.</summary>
+    public static readonly DeviceKind[] All = [.. Enum.GetValues<DeviceKind>().Where(k => k != DeviceKind.Unknown)];
+
     public static bool TryParse(string? text, out DeviceKind kind)
     {
         kind = DeviceKind.Unknown;
