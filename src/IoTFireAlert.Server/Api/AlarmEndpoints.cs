@@ -37,7 +37,7 @@ public static class AlarmEndpoints
             var actor = Actor(http, body?.By);
             var result = await writer.ActAsync(new OperatorAction(id, OperatorActionKind.Acknowledge, actor, null, body?.Note), ct).ConfigureAwait(false);
             return ToResult(result);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+        }).RequireRole(Role.Dispatcher);
 
         app.MapPost("/api/alarms/{id:long}/resolve", async (long id, ResolveRequest? body, HttpContext http, AlarmWriter writer, CancellationToken ct) =>
         {
@@ -49,7 +49,7 @@ public static class AlarmEndpoints
             var actor = Actor(http, body?.By);
             var result = await writer.ActAsync(new OperatorAction(id, OperatorActionKind.Resolve, actor, cause, body?.Note), ct).ConfigureAwait(false);
             return ToResult(result);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+        }).RequireRole(Role.Dispatcher);
     }
 
     private static IResult ToResult(OperatorActionResult result) =>
@@ -58,7 +58,7 @@ public static class AlarmEndpoints
     /// <summary>The named person answering: the one the body names, vouched for by the key that sent it.</summary>
     private static string Actor(HttpContext http, string? by)
     {
-        var key = http.Items[RequireRoleFilter.ActorItem] as string ?? "unknown";
+        var key = http.Items[RoleRequirement.ActorItem] as string ?? "unknown";
         return string.IsNullOrWhiteSpace(by) ? key : $"{by.Trim()} (via {key})";
     }
 

@@ -50,7 +50,7 @@ public static class DeviceEndpoints
             await repository.UpsertAsync([device], ct).ConfigureAwait(false);
             directory.Register(device);
             return Results.Ok(device);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Administrator));
+        }).RequireRole(Role.Administrator);
 
         app.MapPost("/api/devices:import", async (HttpRequest request, DeviceRepository repository, DeviceDirectory directory, CancellationToken ct) =>
         {
@@ -68,6 +68,6 @@ public static class DeviceEndpoints
 
             var status = result.Devices.Count == 0 && result.Errors.Count > 0 ? 400 : 200;
             return Results.Json(new { imported = result.Devices.Count, errors = result.Errors }, statusCode: status);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Administrator));
+        }).RequireRole(Role.Administrator);
     }
 }

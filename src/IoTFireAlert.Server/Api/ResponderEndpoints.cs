@@ -24,7 +24,7 @@ public static class ResponderEndpoints
             var csv = request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true || !text.TrimStart().StartsWith('{') && !text.TrimStart().StartsWith('[');
             var result = stations.Import(text, csv);
             return Results.Json(new { imported = result.Items.Count, errors = result.Errors.Select(e => e.ToString()) }, statusCode: result.Items.Count == 0 && result.HasErrors ? 400 : 200);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Administrator));
+        }).RequireRole(Role.Administrator);
 
         app.MapPut("/api/stations/{id}/status", (string id, StatusRequest body, StationRegistry stations) =>
         {
@@ -35,7 +35,7 @@ public static class ResponderEndpoints
             }
 
             return stations.SetStatus(id, status) ? Results.Ok(new { id, status = Snake(status.ToString()) }) : Results.Problem(statusCode: 404, title: $"station '{id}' does not exist");
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+        }).RequireRole(Role.Dispatcher);
 
         app.MapGet("/api/fleet/vehicles", (FleetTracker fleet) => Results.Ok(fleet.Vehicles.Select(VehicleView)));
 
@@ -79,8 +79,8 @@ public static class ResponderEndpoints
             var result = fleet.Submit(parsed);
             return result.IsValid ? Results.Ok() : Results.Problem(statusCode: result.Error == FleetPositionError.UnknownVehicle ? 404 : 400, title: $"{result.Error}: {result.Detail}");
         };
-        app.MapGet("/api/fleet/osmand", osmand).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher, allowKeyInQuery: true));
-        app.MapPost("/api/fleet/osmand", osmand).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher, allowKeyInQuery: true));
+        app.MapGet("/api/fleet/osmand", osmand).RequireRole(Role.Dispatcher, allowKeyInQuery: true);
+        app.MapPost("/api/fleet/osmand", osmand).RequireRole(Role.Dispatcher, allowKeyInQuery: true);
 
         app.MapPost("/api/fleet/traccar", async (HttpRequest request, FleetPositionParser parser, FleetTracker fleet, CancellationToken ct) =>
         {
@@ -88,7 +88,7 @@ public static class ResponderEndpoints
             await request.Body.CopyToAsync(buffer, ct);
             var result = fleet.Submit(parser.ParseTraccarForward(buffer.ToArray()));
             return result.IsValid ? Results.Ok() : Results.Problem(statusCode: result.Error == FleetPositionError.UnknownVehicle ? 404 : 400, title: $"{result.Error}: {result.Detail}");
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher, allowKeyInQuery: true));
+        }).RequireRole(Role.Dispatcher, allowKeyInQuery: true);
 
         app.MapGet("/api/stream/fleet", async (HttpContext http, FleetTracker fleet, CancellationToken ct) =>
         {
@@ -120,7 +120,7 @@ public static class ResponderEndpoints
 
         app.MapPost("/api/alarms/{id:long}/responders/{responderId}/ack", async (long id, string responderId, AnswerRequest? body, HttpContext http, CallAndAnswer callAndAnswer, CancellationToken ct) =>
         {
-            var key = http.Items[RequireRoleFilter.ActorItem] as string ?? "unknown";
+            var key = http.Items[RoleRequirement.ActorItem] as string ?? "unknown";
             var by = string.IsNullOrWhiteSpace(body?.By) ? key : $"{body.By.Trim()} (via {key})";
             return await callAndAnswer.AnswerAsync(id, responderId, by, ct) switch
             {
@@ -129,7 +129,7 @@ public static class ResponderEndpoints
                 AckOutcome.UnknownAlarm => Results.Problem(statusCode: 404, title: $"alarm {id} has no open dispatch"),
                 _ => Results.Problem(statusCode: 404, title: $"'{responderId}' was not dispatched to alarm {id}"),
             };
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+        }).RequireRole(Role.Dispatcher);
     }
 
     public static object StationView(Station s) => new

@@ -32,8 +32,8 @@ public static class SecurityEndpoints
                 return Results.Problem(statusCode: 401, title: "wrong name or password");
             }
 
-            http.Items[RequireRoleFilter.ActorItem] = user.Name;
-            http.Items[RequireRoleFilter.RoleItem] = user.Role;
+            http.Items[RoleRequirement.ActorItem] = user.Name;
+            http.Items[RoleRequirement.RoleItem] = user.Role;
             http.Response.Cookies.Append(LoginSessions.CookieName, token!, new CookieOptions
             {
                 HttpOnly = true,
@@ -52,8 +52,8 @@ public static class SecurityEndpoints
         });
 
         app.MapGet("/api/me", (HttpContext http) =>
-            Results.Ok(new { name = http.Items[RequireRoleFilter.ActorItem], role = (http.Items[RequireRoleFilter.RoleItem] as Role?)?.ToString().ToLowerInvariant() }))
-            .AddEndpointFilter(new RequireRoleFilter(Role.Viewer));
+            Results.Ok(new { name = http.Items[RoleRequirement.ActorItem], role = (http.Items[RoleRequirement.RoleItem] as Role?)?.ToString().ToLowerInvariant() }))
+            .RequireRole(Role.Viewer);
 
         // The console asks on load whether its HttpOnly cookie still holds a session; "nobody" is an answer, not an error.
         app.MapGet("/api/session", (HttpContext http, LoginSessions sessions) =>
@@ -63,6 +63,6 @@ public static class SecurityEndpoints
 
         app.MapGet("/api/audit", async (SqliteDatabase database, int? limit, long? before, CancellationToken ct) =>
             Results.Ok(await AuditLog.ListAsync(database, Math.Clamp(limit ?? 200, 1, 5000), before, ct)))
-            .AddEndpointFilter(new RequireRoleFilter(Role.Administrator));
+            .RequireRole(Role.Administrator);
     }
 }

@@ -33,7 +33,7 @@ public static class HazardEndpoints
             return result.Error is null
                 ? Results.Json(result.Order, statusCode: result.StatusCode)
                 : Results.Problem(statusCode: result.StatusCode, title: result.Error);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+        }).RequireRole(Role.Dispatcher);
 
         app.MapPost("/api/workorders/{id:long}/{action}", (long id, string action, StepRequest? body, HttpContext http, WorkOrderService orders) =>
         {
@@ -44,7 +44,7 @@ public static class HazardEndpoints
 
             var result = orders.Act(id, new WorkOrderStep(kind, Actor(http, body?.By), Blank(body?.Assignee), Blank(body?.Grid), body?.Note));
             return result.Error is null ? Results.Ok(result.Order) : Results.Problem(statusCode: result.StatusCode, title: result.Error);
-        }).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+        }).RequireRole(Role.Dispatcher);
 
         app.MapGet("/api/sites", (SiteRegister sites, string? code, string? due) =>
         {
@@ -64,7 +64,7 @@ public static class HazardEndpoints
         app.MapPost("/api/sites/{site}/inspections", (string site, InspectionRequest? body, HttpContext http, SiteRegister sites) =>
             sites.RecordInspection(site, Actor(http, body?.By), body?.Note) is { } risk
                 ? Results.Ok(risk)
-                : Results.Problem(statusCode: 404, title: $"site '{site}' has no devices, code or work orders")).AddEndpointFilter(new RequireRoleFilter(Role.Dispatcher));
+                : Results.Problem(statusCode: 404, title: $"site '{site}' has no devices, code or work orders")).RequireRole(Role.Dispatcher);
 
         app.MapGet("/api/stats/hazards", (HazardStatistics statistics, string? from, string? to, int? top, string? format) =>
         {
@@ -93,7 +93,7 @@ public static class HazardEndpoints
     /// <summary>The named person acting: the one the body names, vouched for by the key that sent it (as for alarms).</summary>
     private static string Actor(HttpContext http, string? by)
     {
-        var key = http.Items[RequireRoleFilter.ActorItem] as string ?? "unknown";
+        var key = http.Items[RoleRequirement.ActorItem] as string ?? "unknown";
         return string.IsNullOrWhiteSpace(by) ? key : $"{by.Trim()} (via {key})";
     }
 }

@@ -133,6 +133,7 @@ public static class ServerHost
         app.UseMiddleware<AuditLog>();
         app.UseRateLimiter();
         app.UseStatusCodePages();
+        app.UseMiddleware<RoleGate>();
         HealthEndpoints.Map(app);
         SecurityEndpoints.Map(app);
         MetricsEndpoint.Map(app);

@@ -24,8 +24,8 @@ public sealed class AuditLog(RequestDelegate next)
             new
             {
                 at = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-                actor = http.Items[RequireRoleFilter.ActorItem] as string ?? "anonymous",
-                role = (http.Items[RequireRoleFilter.RoleItem] as Role?)?.ToString().ToLowerInvariant(),
+                actor = http.Items[RoleRequirement.ActorItem] as string ?? "anonymous",
+                role = (http.Items[RoleRequirement.RoleItem] as Role?)?.ToString().ToLowerInvariant(),
                 method = http.Request.Method,
                 path = http.Request.Path.Value ?? "",
                 status = http.Response.StatusCode,
