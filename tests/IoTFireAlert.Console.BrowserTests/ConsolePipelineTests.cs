@@ -20,9 +20,19 @@ public sealed class ConsolePipelineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = MosquittoBroker.Start();
-        _server = new ServerUnderTest(_broker);
-        _chromium = await ChromiumBrowser.LaunchAsync();
+        // xunit does not call DisposeAsync when InitializeAsync throws: clean up here, so a missing
+        // browser never leaves a broker and a server running.
+        try
+        {
+            _chromium = await ChromiumBrowser.LaunchAsync();
+            _broker = MosquittoBroker.Start();
+            _server = new ServerUnderTest(_broker);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

@@ -21,21 +21,31 @@ public sealed class SeededConsole : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = MosquittoBroker.Start();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "iotfire-console-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dataDirectory);
-        await ConsoleSeed.WriteAsync(Path.Combine(dataDirectory, "iotfire.db"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Server = new ServerUnderTest(
-            _broker,
-            new Dictionary<string, string>
-            {
-                ["Security:Users:0:Name"] = UserName,
-                ["Security:Users:0:Role"] = "dispatcher",
-                ["Security:Users:0:PasswordHash"] = IoTFireAlert.Server.Security.PasswordHashes.Hash(UserPassword),
-            },
-            dataDirectory);
-        Chromium = await ChromiumBrowser.LaunchAsync();
+        // xunit does not call DisposeAsync when InitializeAsync throws: clean up here, so a missing
+        // browser never leaves a broker and a server running.
+        try
+        {
+            Chromium = await ChromiumBrowser.LaunchAsync();
+            _broker = MosquittoBroker.Start();
+            var dataDirectory = Path.Combine(Path.GetTempPath(), "iotfire-console-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(dataDirectory);
+            await ConsoleSeed.WriteAsync(Path.Combine(dataDirectory, "iotfire.db"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Server = new ServerUnderTest(
+                _broker,
+                new Dictionary<string, string>
+                {
+                    ["Security:Users:0:Name"] = UserName,
+                    ["Security:Users:0:Role"] = "dispatcher",
+                    ["Security:Users:0:PasswordHash"] = IoTFireAlert.Server.Security.PasswordHashes.Hash(UserPassword),
+                },
+                dataDirectory);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
