@@ -67,14 +67,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "load.sh: interrupted" >&2; exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib/broker.sh
 json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
 last_json() { grep -E '^\{' "$1" | tail -1; }
 
 # --- build
 log "building (Release)"
-gcc -O2 -o "$WORK/ref_sub" bench/mqtt/ref_sub.c -lmosquitto || die "could not build bench/mqtt/ref_sub.c"
-gcc -O2 -o "$WORK/ref_pub" bench/mqtt/ref_pub.c -lmosquitto || die "could not build bench/mqtt/ref_pub.c"
+build_reference "$WORK" || die "could not build the reference pair bench/mqtt/ref_*.c"
 build() {
   dotnet build -c Release "$1" -nologo -v q >"$WORK/build.log" 2>&1 \
     || { grep -E "error" "$WORK/build.log" | sort -u | head -20 >&2; die "dotnet build -c Release $1 failed"; }
@@ -92,18 +91,9 @@ fi
 
 # --- broker
 BROKER_PORT=$(free_port)
-cat > "$WORK/mosquitto.conf" <<CONF
-listener $BROKER_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 0
-max_queued_messages 1000000
-max_queued_bytes 0
-log_dest none
-CONF
-"$MOSQUITTO" -c "$WORK/mosquitto.conf" & PIDS+=($!)
-for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$BROKER_PORT) 2>/dev/null && break; sleep 0.05; done
-(echo > /dev/tcp/127.0.0.1/$BROKER_PORT) 2>/dev/null || die "mosquitto did not listen on $BROKER_PORT"
+listening=0; start_broker "$WORK" "$BROKER_PORT" "$MOSQUITTO" || listening=$?
+PIDS+=("$BROKER_PID")
+[ "$listening" = 0 ] || die "mosquitto did not listen on $BROKER_PORT"
 log "mosquitto on 127.0.0.1:$BROKER_PORT"
 
 # --- server

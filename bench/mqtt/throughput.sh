@@ -16,23 +16,13 @@ BROKER_PID=""
 cleanup() { [ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-gcc -O2 -o "$WORK/ref_sub" bench/mqtt/ref_sub.c -lmosquitto
-gcc -O2 -o "$WORK/ref_pub" bench/mqtt/ref_pub.c -lmosquitto
+. bench/lib/broker.sh
+build_reference "$WORK"
 dotnet build -c Release bench/IoTFireAlert.MqttThroughput -v q -nologo >/dev/null
 OURS=bench/IoTFireAlert.MqttThroughput/bin/Release/net10.0/IoTFireAlert.MqttThroughput
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$WORK/mosquitto.conf" <<CONF
-listener $PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_inflight_messages 0
-max_queued_messages 1000000
-max_queued_bytes 0
-log_dest none
-CONF
-/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" & BROKER_PID=$!
-for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.05; done
+PORT=$(free_port)
+start_broker "$WORK" "$PORT"
 
 # run <sub command...> -- <pub command...>: prints the subscriber's JSON
 run() {
