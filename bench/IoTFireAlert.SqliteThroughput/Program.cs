@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Globalization;
+using IoTFireAlert.Ingestion.Readings;
+using IoTFireAlert.Telemetry.Points;
+using IoTFireAlert.Telemetry.Sqlite;
+
+// usage: IoTFireAlert.SqliteThroughput [messages] [devices]
+// Writes smoke-detector reports (three readings, a sequence number and a heartbeat: five rows each)
+// for `devices` devices round-robin into a fresh store, waits until all are committed, and prints
+// one JSON line: messages/s and CPU microseconds per message and per row.
+var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
+var folder = Directory.CreateTempSubdirectory("iotfire-sqlite-bench-");
+try
+{
+    await using var store = new SqliteTelemetryStore(new SqliteTelemetryOptions { Path = Path.Combine(folder.FullName, "telemetry.db") });
+    var devices = Enumerable.Range(0, deviceCount)
+        .Select(i => new DeviceTags($"SD-{i:D6}", DeviceKind.SmokeDetector, "acme", $"S-{i / 10:D5}", "GRID-01"))
+        .ToArray();
+    var batch = new DecodedBatch();
+    var tags = new DeviceTags?[1];
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < messages; i++)
+    {
+        var device = devices[i % devices.Length];
+        batch.Clear();
+        ref var report = ref batch.BeginReport(device.DeviceId);
+        report.Flags = ReportFlags.Heartbeat | ReportFlags.HasSequence;
+        report.Sequence = (uint)i;
+        batch.Add(new Reading(Signal.SmokeAlarm, 0));
+        batch.Add(new Reading(Signal.BatteryPercent, 90));
+        batch.Add(new Reading(Signal.CableTemperatureCelsius, 21.5));
+        tags[0] = device;
+        await store.WriteReadingsAsync(batch, tags, 1_764_460_000_000 + i);
+    }
+
+    await store.FlushAsync();
+    var seconds = clock.Elapsed.TotalSeconds;
+    process.Refresh();
+    var cpuMicroseconds = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $$"""{"messages":{{messages}},"devices":{{deviceCount}},"rows":{{store.RowsWritten}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_row":{{cpuMicroseconds / store.RowsWritten:F2}}}"""));
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    folder.Delete(recursive: true);
+}
