@@ -91,7 +91,9 @@ fi
 
 # --- broker
 BROKER_PORT=$(free_port)
-listening=0; start_broker "$WORK" "$BROKER_PORT" "$MOSQUITTO" || listening=$?
+# As deployed (scripts/broker-config.sh): without TCP_NODELAY, Nagle holds the broker's small writes
+# to a busy subscriber until the subscriber's delayed ACK (40 ms on Linux): that alone was the p50.
+listening=0; start_broker "$WORK" "$BROKER_PORT" "$MOSQUITTO" "set_tcp_nodelay true" || listening=$?
 PIDS+=("$BROKER_PID")
 [ "$listening" = 0 ] || die "mosquitto did not listen on $BROKER_PORT"
 log "mosquitto on 127.0.0.1:$BROKER_PORT"

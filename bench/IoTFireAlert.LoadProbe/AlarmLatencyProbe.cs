@@ -26,6 +26,10 @@ public static class AlarmLatencyProbe
         var duration = options.Duration("duration", TimeSpan.FromSeconds(30));
         var settle = options.Duration("settle", TimeSpan.FromSeconds(15));
         var qos = (MqttQualityOfService)options.Int("qos", 1);
+        // Optional: one line per alarm to see when the slow ones happen and where: index, publish offset (ms
+        // since the first), latency publish -> SSE (ms), of which publish -> server ingress (its raisedAt, same clock, 1 ms resolution),
+        // and publish -> the probe's own echo through the same broker (ms).
+        var latencyFile = options.Text("latencies", "");
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
 
         var ids = Enumerable.Range(start, count).Select(i => prefix + i.ToString("D6", CultureInfo.InvariantCulture)).ToArray();
@@ -42,8 +46,18 @@ public static class AlarmLatencyProbe
             KeepAliveSeconds = 60,
         });
         await client.ConnectAsync();
+        await using var echo = new BrokerEcho(new MqttClientOptions
+        {
+            Host = host,
+            Port = port,
+            ClientId = "load-probe-echo-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            ProtocolVersion = MqttProtocolVersion.V500,
+            KeepAliveSeconds = 60,
+        }, count);
+        await echo.StartAsync();
 
         var published = new long[count];
+        var publishedUnixMs = new long[count];
         var acknowledgements = new List<Task>(count);
         var errors = 0;
         var begin = Stopwatch.GetTimestamp();
@@ -59,7 +73,9 @@ public static class AlarmLatencyProbe
 
             var topic = Encoding.UTF8.GetBytes($"dev/{vendor}/{ids[i]}/up");
             published[i] = Stopwatch.GetTimestamp();
+            publishedUnixMs[i] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             acknowledgements.Add(client.PublishAsync(topic, FirePayload, qos).AsTask());
+            acknowledgements.Add(client.PublishAsync(echo.Topic(i), FirePayload, qos).AsTask());
         }
 
         var sentSeconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
@@ -87,20 +103,37 @@ public static class AlarmLatencyProbe
         await client.DisconnectAsync();
 
         var latencies = new List<double>(count);
+        var brokerLatencies = new List<double>(count);
         var duplicates = 0;
+        var lines = new StringBuilder();
         for (var i = 0; i < count; i++)
         {
+            var echoed = echo.ArrivedAt(i);
+            var brokerLatency = echoed == 0 ? double.NaN : Stopwatch.GetElapsedTime(published[i], echoed).TotalMilliseconds;
+            if (echoed != 0)
+            {
+                brokerLatencies.Add(brokerLatency);
+            }
+
             if (stream.Raised.TryGetValue(ids[i], out var seen) && seen.TryPeek(out var first))
             {
-                latencies.Add(Stopwatch.GetElapsedTime(published[i], first).TotalMilliseconds);
+                var latency = Stopwatch.GetElapsedTime(published[i], first.At).TotalMilliseconds;
+                latencies.Add(latency);
                 duplicates += seen.Count - 1;
+                lines.Append(CultureInfo.InvariantCulture, $"{i} {Stopwatch.GetElapsedTime(begin, published[i]).TotalMilliseconds:F1} {latency:F2} {first.RaisedAtUnixMs - publishedUnixMs[i]} {brokerLatency:F2}\n");
             }
+        }
+
+        if (latencyFile.Length > 0)
+        {
+            await File.WriteAllTextAsync(latencyFile, lines.ToString());
         }
 
         var unexpected = stream.Raised.Keys.Count(k => !probeIds.Contains(k));
         var summary = new LatencySummary(latencies);
+        var broker = new LatencySummary(brokerLatencies);
         var json = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"expected\":{count},\"received\":{summary.Count},\"lost\":{count - summary.Count},\"duplicates\":{duplicates},\"unexpected\":{unexpected},\"publish_errors\":{errors},\"rate\":{count / sentSeconds:F1},\"p50_ms\":{summary.Percentile(50):F2},\"p95_ms\":{summary.Percentile(95):F2},\"p99_ms\":{summary.Percentile(99):F2},\"max_ms\":{summary.Max:F2},\"mean_ms\":{summary.Mean:F2},\"other_raised\":{stream.OtherRaised}}}");
+            $"{{\"expected\":{count},\"received\":{summary.Count},\"lost\":{count - summary.Count},\"duplicates\":{duplicates},\"unexpected\":{unexpected},\"publish_errors\":{errors},\"rate\":{count / sentSeconds:F1},\"p50_ms\":{summary.Percentile(50):F2},\"p95_ms\":{summary.Percentile(95):F2},\"p99_ms\":{summary.Percentile(99):F2},\"max_ms\":{summary.Max:F2},\"mean_ms\":{summary.Mean:F2},\"other_raised\":{stream.OtherRaised},\"broker_echo\":{broker.Count},\"broker_p50_ms\":{broker.Percentile(50):F2},\"broker_p99_ms\":{broker.Percentile(99):F2},\"broker_max_ms\":{broker.Max:F2}}}");
         Console.WriteLine(json.Replace("NaN", "null", StringComparison.Ordinal));
         return 0;
     }

@@ -25,8 +25,8 @@ public sealed class AlarmStreamListener : IAsyncDisposable
         _isProbeDevice = isProbeDevice;
     }
 
-    /// <summary>Receive times (Stopwatch ticks) of "raised" events, by device id.</summary>
-    public ConcurrentDictionary<string, ConcurrentQueue<long>> Raised { get; } = new(StringComparer.Ordinal);
+    /// <summary>Receive times (Stopwatch ticks) of "raised" events, with the alarm's raisedAt (the server's ingress time, Unix ms), by device id.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<(long At, long RaisedAtUnixMs)>> Raised { get; } = new(StringComparer.Ordinal);
 
     /// <summary>"raised" events of devices that are not the probe's (the background load's own alarms).</summary>
     public long OtherRaised => Interlocked.Read(ref _otherRaised);
@@ -102,7 +102,8 @@ public sealed class AlarmStreamListener : IAsyncDisposable
             return;
         }
 
-        Raised.GetOrAdd(deviceId, _ => new ConcurrentQueue<long>()).Enqueue(at);
+        var raisedAt = document.RootElement.TryGetProperty("raisedAt", out var raised) && raised.TryGetInt64(out var ms) ? ms : 0;
+        Raised.GetOrAdd(deviceId, _ => new ConcurrentQueue<(long, long)>()).Enqueue((at, raisedAt));
     }
 
     public async ValueTask DisposeAsync()

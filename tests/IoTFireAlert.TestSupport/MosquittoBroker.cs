@@ -46,6 +46,7 @@ public sealed class MosquittoBroker : IDisposable
             .AppendLine("max_queued_messages 100000")
             .AppendLine("max_inflight_messages 0")
             .AppendLine("max_keepalive 65535")
+            .AppendLine("set_tcp_nodelay true")
             .AppendLine("per_listener_settings false");
         var listener = listenerConfig ?? "listener {port} 127.0.0.1\nallow_anonymous true";
         config.AppendLine(listener.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{dir}", dir, StringComparison.Ordinal));
