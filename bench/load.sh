@@ -13,14 +13,16 @@
 #          --probe-rate N (alarms/s, default 20), --devices N (background devices, default 50000),
 #          --telemetry sqlite|discard (default sqlite, the embedded store of config/iotfire.json;
 #          "discard" points the server's InfluxDB writer at an endpoint that drops every write, to
-#          measure the server without its time-series store), --no-record (do not append to bench/RESULTS.md).
+#          measure the server without its time-series store), --no-record (do not append to bench/RESULTS.md),
+#          --latencies DIR (keep one line per probe alarm in DIR/latencies-{max,half}.txt: index, publish
+#          offset ms, publish -> SSE ms, publish -> server ingress ms, publish -> broker echo ms).
 # Appends a row to bench/RESULTS.md ("End-to-end load (bench/load.sh)") and prints a last line of JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-MODE=load DRIVER=simulator QOS=0 DURATION=30 PROBE_RATE=20 BG_DEVICES=50000 RECORD=1 TELEMETRY=sqlite
+MODE=load DRIVER=simulator QOS=0 DURATION=30 PROBE_RATE=20 BG_DEVICES=50000 RECORD=1 TELEMETRY=sqlite LATENCIES=
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices-1m) MODE=devices-1m ;;
@@ -31,12 +33,14 @@ while [ $# -gt 0 ]; do
     --devices) BG_DEVICES=$2; shift ;;
     --telemetry) TELEMETRY=$2; shift ;;
     --no-record) RECORD=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --latencies) LATENCIES=$2; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "load.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$DRIVER" in simulator|probe) ;; *) echo "load.sh: --driver must be simulator or probe" >&2; exit 2 ;; esac
+if [ -n "$LATENCIES" ]; then mkdir -p "$LATENCIES"; LATENCIES=$(cd "$LATENCIES" && pwd); fi
 case "$QOS" in 0|1) ;; *) echo "load.sh: --qos must be 0 or 1" >&2; exit 2 ;; esac
 case "$TELEMETRY" in sqlite|discard) ;; *) echo "load.sh: --telemetry must be sqlite or discard" >&2; exit 2 ;; esac
 
@@ -301,7 +305,8 @@ run_phase() {
   sampler "$WORK/samples-$name" & local sampler_pid=$!
   PIDS+=("$sampler_pid")
   dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --start "$probe_start" \
-    --rate "$PROBE_RATE" --duration "${DURATION}s" --qos 1 > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err" & probe=$!
+    --rate "$PROBE_RATE" --duration "${DURATION}s" --qos 1 ${LATENCIES:+--latencies "$LATENCIES/latencies-$name.txt"} \
+    > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err" & probe=$!
   PIDS+=("$probe")
   local t0 t1
   t0=$(date +%s.%N)

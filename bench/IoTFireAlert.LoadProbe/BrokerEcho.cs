@@ -33,6 +33,9 @@ public sealed class BrokerEcho : IAsyncDisposable
         _reading = Task.Run(ReadAsync);
     }
 
+    /// <summary>Where the probe's warm-up publishes go: echoed, and ignored.</summary>
+    public byte[] WarmUpTopic => Encoding.UTF8.GetBytes(_prefix + "warm-up");
+
     public byte[] Topic(int index) => Encoding.UTF8.GetBytes(_prefix + index.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Stopwatch ticks when echo <paramref name="index"/> arrived, 0 if it did not.</summary>

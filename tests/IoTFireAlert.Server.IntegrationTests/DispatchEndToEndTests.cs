@@ -49,6 +49,12 @@ public sealed class DispatchEndToEndTests : IDisposable
         var micro = responders.First(r => r.GetProperty("tier").GetString() == "micro_station").GetProperty("id").GetString();
         var line = await subscriber.WaitForLineAsync(l => l.StartsWith($"stations/{micro}/alarms ", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.Contains("\"deviceId\":\"SX-0001-SD01\"", line, StringComparison.Ordinal);
+        // Name and contacts are not held in memory (a million devices): the push reads them from the registry.
+        using var push = JsonDocument.Parse(line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
+        var device = push.RootElement.GetProperty("device");
+        Assert.Equal("书圣故里82号 1幢1层 smoke_detector", device.GetProperty("name").GetString());
+        Assert.Equal("户主 李敏 13745351751", device.GetProperty("contacts").GetString());
+        Assert.Equal("绍兴市越城区书圣故里82号", device.GetProperty("address").GetString());
     }
 
     [Fact]

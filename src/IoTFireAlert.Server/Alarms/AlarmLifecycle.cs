@@ -189,6 +189,8 @@ public sealed class AlarmLifecycle(AlarmOptions options, IAlarmDispatchPlanner p
         Timeline(connection, transaction, alarmId, nowMs, "raised", null, detail ?? $"{typeName} value {value}");
         var alarm = Get(connection, transaction, alarmId)!;
 
+        // The pushes carry the device's name and contacts, which the in-memory directory does not keep.
+        device = DeviceRepository.Find(connection, transaction, device.Id) ?? device;
         if (planner.Plan(alarm, device) is { } decision)
         {
             connection.Execute("UPDATE alarms SET dispatch = @json WHERE id = @alarmId", new { json = decision.Json, alarmId }, transaction);

@@ -44,18 +44,22 @@ public sealed class DeviceDirectory
     }
 
     /// <summary>
-    /// Vendor, site, building, floor, grid and install date repeat across thousands of devices, and a
-    /// household's or shop's address across all its detectors: one shared string each instead of one
-    /// per device. (Contacts are not shared: often one per device, a shared table would only add to them.)
+    /// What the pipeline needs of a record, as small as it can be at a million devices. Vendor, site,
+    /// building, floor, grid and install date repeat across thousands of devices, and a household's or
+    /// shop's address across all its detectors: one shared string each instead of one per device. Name
+    /// and contacts (~130 B a device) are left out: only people read them, in pushes, the console and
+    /// the API, which read the full record from SQLite (<see cref="DeviceRepository"/>).
     /// </summary>
     private DeviceRecord WithSharedStrings(DeviceRecord record) => record with
     {
         Vendor = Shared(record.Vendor)!,
+        Name = null,
         Site = Shared(record.Site),
         Address = Shared(record.Address),
         Building = Shared(record.Building),
         Floor = Shared(record.Floor),
         Grid = Shared(record.Grid),
+        Contacts = null,
         InstalledOn = Shared(record.InstalledOn),
     };
 

@@ -54,6 +54,13 @@ public sealed class DeviceRepository(SqliteDatabase database)
         return rows.AsList();
     }
 
+    /// <summary>
+    /// The full record inside a caller's transaction (the alarm writer's): the in-memory directory
+    /// leaves out the fields only people read (name, contacts), so a push reads them here.
+    /// </summary>
+    public static DeviceRecord? Find(System.Data.IDbConnection connection, System.Data.IDbTransaction? transaction, string id) =>
+        connection.QuerySingleOrDefault<DeviceRecord>($"SELECT {Columns} FROM devices WHERE id = @id", new { id }, transaction);
+
     public async Task<DeviceRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
