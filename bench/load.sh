@@ -297,20 +297,25 @@ find_sustained() {
   python3 -c "print(max($last_ok, int(0.95 * $capacity)))"
 }
 
-# run_phase NAME RATE PROBE_START: background load + alarm probe for $DURATION s; prints the phase's JSON.
+# run_phase NAME RATE PROBE_START: background load for $PROBE_DELAY + $DURATION s, the alarm probe for
+# the last $DURATION s of it; prints the phase's JSON. The delay keeps the driver's start (a new process
+# compiling its code, then catching up on its schedule in a burst) out of the latency figures: they are
+# meant for the steady rate.
+PROBE_DELAY=${PROBE_DELAY:-3}
 run_phase() {
   local name=$1 rate=$2 probe_start=$3 probe
-  log "phase $name: background at rate $rate for $DURATION s, $PROBE_RATE alarms/s"
+  log "phase $name: background at rate $rate for $((PROBE_DELAY + DURATION)) s, $PROBE_RATE alarms/s after the first $PROBE_DELAY s"
   : > "$WORK/samples-$name"
   sampler "$WORK/samples-$name" & local sampler_pid=$!
   PIDS+=("$sampler_pid")
-  dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --start "$probe_start" \
+  # exec: the subshell becomes the probe, so $! is the probe's pid for the trap.
+  (sleep "$PROBE_DELAY"; exec dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --start "$probe_start" \
     --rate "$PROBE_RATE" --duration "${DURATION}s" --qos 1 ${LATENCIES:+--latencies "$LATENCIES/latencies-$name.txt"} \
-    > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err" & probe=$!
+    > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err") & probe=$!
   PIDS+=("$probe")
   local t0 t1
   t0=$(date +%s.%N)
-  drive "$name" "$rate" "$DURATION"
+  drive "$name" "$rate" $((PROBE_DELAY + DURATION))
   t1=$(date +%s.%N)
   wait "$probe" || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe failed in phase $name"; }
   wait_drained 30
