@@ -5,9 +5,9 @@ using IoTFireAlert.Telemetry.Points;
 using IoTFireAlert.Telemetry.Sqlite;
 
 // usage: IoTFireAlert.SqliteThroughput [messages] [devices]
-// Writes smoke-detector reports (three readings, a sequence number and a heartbeat: five rows each)
+// Writes smoke-detector reports (three readings, a sequence number and a heartbeat: five values each)
 // for `devices` devices round-robin into a fresh store, waits until all are committed, and prints
-// one JSON line: messages/s and CPU microseconds per message and per row.
+// one JSON line: messages/s and CPU microseconds per message and per value.
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
 var folder = Directory.CreateTempSubdirectory("iotfire-sqlite-bench-");
@@ -41,7 +41,7 @@ try
     process.Refresh();
     var cpuMicroseconds = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"messages":{{messages}},"devices":{{deviceCount}},"rows":{{store.RowsWritten}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_row":{{cpuMicroseconds / store.RowsWritten:F2}}}"""));
+        $$"""{"messages":{{messages}},"devices":{{deviceCount}},"values":{{store.PointsWritten}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / store.PointsWritten:F2}}}"""));
 }
 finally
 {

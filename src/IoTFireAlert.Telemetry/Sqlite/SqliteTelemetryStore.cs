@@ -8,21 +8,22 @@ using Microsoft.Data.Sqlite;
 namespace IoTFireAlert.Telemetry.Sqlite;
 
 /// <summary>
-/// The embedded time-series store, so the server runs without InfluxDB: the same schema as tables
-/// (<c>reading</c> in long form — one row per field — plus <c>fleet_position</c> and
-/// <c>alarm_event</c>), with a periodic sweep deleting rows older than the retention.
-/// Readings are by far the most rows, so they are stored as InfluxDB stores them: each series
-/// (measurement, tags, field) once in <c>reading_series</c>, each point as (time, series id, value)
-/// in <c>reading_point</c>; the view <c>reading</c> joins them back. A point row is ~35 bytes instead
-/// of ~130 and costs one index instead of two: several times the insert rate of the flat table. Calls copy their rows into a bounded queue; one writer task inserts them in
-/// transactions, so callers never contend on the database.
+/// The embedded time-series store, so the server runs without InfluxDB: the same schema as tables,
+/// with a periodic sweep deleting rows older than the retention. Readings are by far the most rows,
+/// so they are stored the way a report arrives: each device's tag set (measurement, device id, kind,
+/// vendor, site, grid) once in <c>reading_tags</c>, each report as one row (time, tags id, its fields
+/// as a JSON object) in <c>reading_row</c>; the view <c>reading</c> gives the long form back (one row
+/// per field, through json_each). One insert per report instead of one per field: a smoke detector's
+/// message is one row instead of five, an electrical-fire monitor's one instead of ten to fifteen.
+/// Calls copy their rows into a bounded queue; one writer task inserts them in transactions, so
+/// callers never contend on the database.
 /// </summary>
 public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
-        CREATE TABLE IF NOT EXISTS reading_series (
+        CREATE TABLE IF NOT EXISTS reading_tags (
             id          INTEGER PRIMARY KEY,
             measurement TEXT    NOT NULL,
             device_id   TEXT    NOT NULL,
@@ -30,16 +31,15 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             vendor      TEXT    NOT NULL,
             site        TEXT    NOT NULL,
             grid        TEXT    NOT NULL,
-            field       TEXT    NOT NULL,
-            UNIQUE (device_id, field, measurement, kind, vendor, site, grid));
-        CREATE TABLE IF NOT EXISTS reading_point (
-            time_ms   INTEGER NOT NULL,
-            series_id INTEGER NOT NULL,
-            value     REAL    NOT NULL);
-        CREATE INDEX IF NOT EXISTS reading_point_series_time ON reading_point (series_id, time_ms);
+            UNIQUE (device_id, measurement, kind, vendor, site, grid));
+        CREATE TABLE IF NOT EXISTS reading_row (
+            time_ms INTEGER NOT NULL,
+            tags_id INTEGER NOT NULL,
+            fields  TEXT    NOT NULL);
+        CREATE INDEX IF NOT EXISTS reading_row_tags_time ON reading_row (tags_id, time_ms);
         CREATE VIEW IF NOT EXISTS reading AS
-            SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value
-            FROM reading_point p JOIN reading_series s ON s.id = p.series_id;
+            SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value
+            FROM reading_row r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f;
         CREATE TABLE IF NOT EXISTS fleet_position (
             time_ms    INTEGER NOT NULL,
             vehicle_id TEXT    NOT NULL,
@@ -66,28 +66,33 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         CREATE INDEX IF NOT EXISTS alarm_event_time ON alarm_event (time_ms);
         """;
 
-    /// <summary>A database from before the series split keeps its readings: moved into the new tables once.</summary>
-    private const string MigrateFlatReadings = """
-        ALTER TABLE reading RENAME TO reading_flat;
-        """;
+    /// <summary>
+    /// Readings of an earlier layout, in long form (time_ms, measurement, device_id, kind, vendor, site,
+    /// grid, field, value), moved into tag sets and rows once: the first layout was the flat table
+    /// <c>reading</c> (renamed <c>reading_flat</c> for the move), the second one series per field
+    /// (<c>reading_series</c>) with one point per value (<c>reading_point</c>).
+    /// </summary>
+    private const string FlatReadings = "reading_flat";
 
-    private const string MoveFlatReadings = """
-        INSERT OR IGNORE INTO reading_series (measurement, device_id, kind, vendor, site, grid, field)
-            SELECT DISTINCT measurement, device_id, kind, vendor, site, grid, field FROM reading_flat;
-        INSERT INTO reading_point (time_ms, series_id, value)
-            SELECT r.time_ms, s.id, r.value FROM reading_flat r JOIN reading_series s
-            ON s.device_id = r.device_id AND s.field = r.field AND s.measurement = r.measurement AND s.kind = r.kind
-               AND s.vendor = r.vendor AND s.site = r.site AND s.grid = r.grid
-            ORDER BY r.time_ms;
-        DROP TABLE reading_flat;
+    private const string SeriesReadings =
+        "(SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value " +
+        "FROM reading_point p JOIN reading_series s ON s.id = p.series_id)";
+
+    private static string MoveReadings(string source) => $"""
+        INSERT OR IGNORE INTO reading_tags (measurement, device_id, kind, vendor, site, grid)
+            SELECT DISTINCT measurement, device_id, kind, vendor, site, grid FROM {source};
+        INSERT INTO reading_row (time_ms, tags_id, fields)
+            SELECT o.time_ms, t.id, json_group_object(o.field, o.value) FROM {source} o JOIN reading_tags t
+            ON t.device_id = o.device_id AND t.measurement = o.measurement AND t.kind = o.kind
+               AND t.vendor = o.vendor AND t.site = o.site AND t.grid = o.grid
+            GROUP BY o.time_ms, t.id ORDER BY o.time_ms;
         """;
 
     /// <summary>
-    /// Series ids by device tags and field; cleared when full so memory stays bounded with a million
-    /// devices. 262,144 series hold 50,000 devices with five fields each in ~10 MB; a million devices
-    /// send too rarely for a cache of their five million series to pay for its ~150 MB.
+    /// Tag-set ids by device; cleared when full so memory stays bounded with a million devices
+    /// (262,144 devices in ~8 MB; a million devices send too rarely for a bigger cache to pay).
     /// </summary>
-    private const int SeriesCacheLimit = 1 << 18;
+    private const int TagsCacheLimit = 1 << 18;
 
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
@@ -96,15 +101,15 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private readonly ConcurrentQueue<SqliteRowBatch> _pool = new();
     private readonly TimeProvider _time;
     private readonly Task _loop;
-    private readonly Dictionary<(DeviceTags Device, string Field), long> _seriesIds = [];
+    private readonly Dictionary<DeviceTags, long> _tagsIds = [];
 
     // Prepared once and reused by every transaction: preparing four statements per drain cost more
     // than the inserts themselves when drains are small.
-    private readonly PointInsert _pointInsert;
-    private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _seriesUpsert;
+    private readonly RowInsert _rowInsert;
+    private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _tagsUpsert;
     private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _positionInsert;
     private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _alarmInsert;
-    private long _rowsWritten;
+    private long _pointsWritten;
     private long _rowsDeleted;
 
     public SqliteTelemetryStore(SqliteTelemetryOptions options, TimeProvider? timeProvider = null)
@@ -126,24 +131,31 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _connectionString = new SqliteConnectionStringBuilder { DataSource = options.Path, Pooling = true }.ToString();
         _connection = new SqliteConnection(_connectionString);
         _connection.Open();
+        // An earlier layout is moved over once: the old view goes (it has the new one's name), the flat table is renamed.
         var flat = _connection.ExecuteScalar<string?>("SELECT type FROM sqlite_master WHERE name = 'reading'") == "table";
+        var series = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_point'") > 0;
         if (flat)
         {
-            _connection.Execute(MigrateFlatReadings);
+            _connection.Execute("ALTER TABLE reading RENAME TO reading_flat");
+        }
+        else if (series)
+        {
+            _connection.Execute("DROP VIEW IF EXISTS reading");
         }
 
         _connection.Execute(Schema);
-        if (flat)
+        if (flat || series)
         {
             using var migration = _connection.BeginTransaction();
-            _connection.Execute(MoveFlatReadings, transaction: migration);
+            _connection.Execute(MoveReadings(flat ? FlatReadings : SeriesReadings) + (flat ? "DROP TABLE reading_flat;" : "DROP TABLE reading_point; DROP TABLE reading_series;"), transaction: migration);
             migration.Commit();
         }
-        _pointInsert = new PointInsert(_connection);
-        _seriesUpsert = Prepare(
-            "INSERT INTO reading_series (measurement, device_id, kind, vendor, site, grid, field) VALUES ($m, $d, $k, $v, $s, $g, $f) " +
-            "ON CONFLICT (device_id, field, measurement, kind, vendor, site, grid) DO UPDATE SET field = excluded.field RETURNING id",
-            "$m", "$d", "$k", "$v", "$s", "$g", "$f");
+
+        _rowInsert = new RowInsert(_connection);
+        _tagsUpsert = Prepare(
+            "INSERT INTO reading_tags (measurement, device_id, kind, vendor, site, grid) VALUES ($m, $d, $k, $v, $s, $g) " +
+            "ON CONFLICT (device_id, measurement, kind, vendor, site, grid) DO UPDATE SET grid = excluded.grid RETURNING id",
+            "$m", "$d", "$k", "$v", "$s", "$g");
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
         _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
@@ -154,7 +166,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _loop = Task.Run(RunAsync);
     }
 
-    public long RowsWritten => Volatile.Read(ref _rowsWritten);
+    /// <summary>Values written (reading fields, positions, alarm events): what the store was asked to keep.</summary>
+    public long PointsWritten => Volatile.Read(ref _pointsWritten);
 
     /// <summary>Rows removed by the retention sweep.</summary>
     public long RowsDeleted => Volatile.Read(ref _rowsDeleted);
@@ -171,30 +184,31 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             }
 
             ref var report = ref batch[i];
-            var timeMs = (report.Flags & ReportFlags.HasTimestamp) != 0 ? report.TimestampUnixMs : receivedUnixMs;
+            rows.BeginRow();
             foreach (var reading in batch.Readings(report))
             {
                 if (double.IsFinite(reading.Value))
                 {
-                    var value = PointNames.IsFlag(reading.Signal) ? (reading.Value != 0 ? 1 : 0) : reading.Value;
-                    rows.Readings.Add(new(timeMs, device, PointNames.Field(reading.Signal, reading.Channel), value));
+                    rows.Field(reading.Signal, reading.Channel, PointNames.IsFlag(reading.Signal) ? (reading.Value != 0 ? 1 : 0) : reading.Value);
                 }
             }
 
             if ((report.Flags & ReportFlags.HasSequence) != 0)
             {
-                rows.Readings.Add(new(timeMs, device, "seq", report.Sequence));
+                rows.Field("seq"u8, report.Sequence);
             }
 
             if ((report.Flags & ReportFlags.Heartbeat) != 0)
             {
-                rows.Readings.Add(new(timeMs, device, "heartbeat", 1));
+                rows.Field("heartbeat"u8, 1);
             }
 
             if ((report.Flags & ReportFlags.Test) != 0)
             {
-                rows.Readings.Add(new(timeMs, device, "test", 1));
+                rows.Field("test"u8, 1);
             }
+
+            rows.EndRow((report.Flags & ReportFlags.HasTimestamp) != 0 ? report.TimestampUnixMs : receivedUnixMs, device);
         }
 
         return Enqueue(rows, cancellationToken);
@@ -231,10 +245,10 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = "SELECT p.time_ms AS TimeMs, s.field AS Field, p.value AS Value FROM reading_series s JOIN reading_point p ON p.series_id = s.id " +
-                  "WHERE s.device_id = @deviceId AND p.time_ms >= @from AND p.time_ms < @to" +
-                  (field is null ? "" : " AND s.field = @field") +
-                  " ORDER BY p.time_ms, s.field";
+        var sql = "SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM reading_tags t JOIN reading_row r ON r.tags_id = t.id JOIN json_each(r.fields) f " +
+                  "WHERE t.device_id = @deviceId AND r.time_ms >= @from AND r.time_ms < @to" +
+                  (field is null ? "" : " AND f.key = @field") +
+                  " ORDER BY r.time_ms, f.key";
         var rows = await connection.QueryAsync<(long TimeMs, string Field, double Value)>(new CommandDefinition(
             sql,
             new { deviceId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), field },
@@ -259,8 +273,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        _pointInsert.Dispose();
-        foreach (var command in (SqliteCommand[])[_seriesUpsert.Command, _positionInsert.Command, _alarmInsert.Command])
+        _rowInsert.Dispose();
+        foreach (var command in (SqliteCommand[])[_tagsUpsert.Command, _positionInsert.Command, _alarmInsert.Command])
         {
             await command.DisposeAsync().ConfigureAwait(false);
         }
@@ -329,19 +343,18 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private void Insert(List<SqliteRowBatch> batches)
     {
         using var transaction = _connection.BeginTransaction();
-        var (series, sp) = _seriesUpsert;
+        var (tags, tp) = _tagsUpsert;
         var (position, pp) = _positionInsert;
         var (alarm, ap) = _alarmInsert;
-        series.Transaction = position.Transaction = alarm.Transaction = transaction;
+        tags.Transaction = position.Transaction = alarm.Transaction = transaction;
         long written = 0;
         foreach (var batch in batches)
         {
             foreach (var row in batch.Readings)
             {
-                _pointInsert.Insert(row.TimeMs, SeriesId(series, sp, row.Device, row.Field), row.Value);
+                _rowInsert.Insert(row.TimeMs, TagsId(tags, tp, row.Device), batch.FieldsOf(row));
+                written += row.Fields;
             }
-
-            written += batch.Readings.Count;
 
             foreach (var p in batch.Positions)
             {
@@ -373,43 +386,42 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
 
         transaction.Commit();
-        Interlocked.Add(ref _rowsWritten, written);
+        Interlocked.Add(ref _pointsWritten, written);
     }
 
-    private long SeriesId(SqliteCommand series, SqliteParameter[] sp, DeviceTags device, string field)
+    private long TagsId(SqliteCommand tags, SqliteParameter[] tp, DeviceTags device)
     {
-        if (_seriesIds.TryGetValue((device, field), out var id))
+        if (_tagsIds.TryGetValue(device, out var id))
         {
             return id;
         }
 
-        if (_seriesIds.Count >= SeriesCacheLimit)
+        if (_tagsIds.Count >= TagsCacheLimit)
         {
-            _seriesIds.Clear();
+            _tagsIds.Clear();
         }
 
-        sp[0].Value = device.Measurement;
-        sp[1].Value = device.DeviceId;
-        sp[2].Value = device.Measurement;
-        sp[3].Value = device.Vendor;
-        sp[4].Value = device.Site;
-        sp[5].Value = device.Grid;
-        sp[6].Value = field;
-        id = (long)series.ExecuteScalar()!;
-        _seriesIds[(device, field)] = id;
+        tp[0].Value = device.Measurement;
+        tp[1].Value = device.DeviceId;
+        tp[2].Value = device.Measurement;
+        tp[3].Value = device.Vendor;
+        tp[4].Value = device.Site;
+        tp[5].Value = device.Grid;
+        id = (long)tags.ExecuteScalar()!;
+        _tagsIds[device] = id;
         return id;
     }
 
     private void DeleteExpired()
     {
         var cutoff = (_time.GetUtcNow() - _options.Retention).ToUnixTimeMilliseconds();
-        // Points carry no time index (one index less per insert): they arrive nearly in time order, so
-        // the sweep removes, in arrival order, every point before the first one still within the
-        // retention. Each point is kept at least the retention; a late straggler goes with its
+        // Rows carry no time index (one index less per insert): they arrive nearly in time order, so
+        // the sweep removes, in arrival order, every row before the first one still within the
+        // retention. Each row is kept at least the retention; a late straggler goes with its
         // neighbours in arrival order.
         var deleted = _connection.Execute(
-            "DELETE FROM reading_point WHERE rowid < COALESCE((SELECT rowid FROM reading_point WHERE time_ms >= @cutoff ORDER BY rowid LIMIT 1), " +
-            "(SELECT MAX(rowid) + 1 FROM reading_point), 0)",
+            "DELETE FROM reading_row WHERE rowid < COALESCE((SELECT rowid FROM reading_row WHERE time_ms >= @cutoff ORDER BY rowid LIMIT 1), " +
+            "(SELECT MAX(rowid) + 1 FROM reading_row), 0)",
             new { cutoff });
         foreach (var table in (string[])["fleet_position", "alarm_event"])
         {

@@ -51,7 +51,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
             }
 
             await store.FlushAsync();
-            Assert.Equal(30, store.RowsWritten);
+            Assert.Equal(30, store.PointsWritten);
 
             var all = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t0 + 2000), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 5000));
             Assert.Equal(6, all.Count);
@@ -99,7 +99,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenOldFlatLayout_ReadingsMovedToSeriesAndPoints_ReadableThroughTheViewToo()
+    public async Task OpenOldFlatLayout_ReadingsMovedToTagSetsAndRows_ReadableThroughTheViewToo()
     {
         Directory.CreateDirectory(_dir);
         var t = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
@@ -133,13 +133,83 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         using var check = new SqliteConnection($"Data Source={Options().Path}");
         check.Open();
         using var count = check.CreateCommand();
-        count.CommandText = "SELECT (SELECT COUNT(*) FROM reading_series), (SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1' AND site = '柯桥'), " +
+        count.CommandText = "SELECT (SELECT COUNT(*) FROM reading_tags), (SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1' AND site = '柯桥'), " +
                             "(SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_flat')";
         using var row = count.ExecuteReader();
         Assert.True(row.Read());
         Assert.Equal(1L, row.GetInt64(0));
         Assert.Equal(3L, row.GetInt64(1));
         Assert.Equal(0L, row.GetInt64(2));
+    }
+
+    [Fact]
+    public async Task OpenSeriesPerFieldLayout_OneRowPerReport_SameValuesBack()
+    {
+        Directory.CreateDirectory(_dir);
+        var t = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        using (var old = new SqliteConnection($"Data Source={Options().Path}"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText =
+                "CREATE TABLE reading_series (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL, " +
+                "vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, field TEXT NOT NULL, UNIQUE (device_id, field, measurement, kind, vendor, site, grid));" +
+                "CREATE TABLE reading_point (time_ms INTEGER NOT NULL, series_id INTEGER NOT NULL, value REAL NOT NULL);" +
+                "CREATE VIEW reading AS SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value " +
+                "FROM reading_point p JOIN reading_series s ON s.id = p.series_id;" +
+                "INSERT INTO reading_series VALUES (1, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1');" +
+                "INSERT INTO reading_series VALUES (2, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'residual_current_ma');" +
+                $"INSERT INTO reading_point VALUES ({t}, 1, 229.5), ({t}, 2, 12), ({t + 1000}, 1, 230.5);";
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = new SqliteTelemetryStore(Options());
+        var moved = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2000));
+        Assert.Equal(
+            [(t, "residual_current_ma", 12.0), (t, "voltage_v_1", 229.5), (t + 1000, "voltage_v_1", 230.5)],
+            moved.Select(p => (p.Time.ToUnixTimeMilliseconds(), p.Field, p.Value)));
+
+        using var check = new SqliteConnection($"Data Source={Options().Path}");
+        check.Open();
+        using var count = check.CreateCommand();
+        count.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row), (SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1'), " +
+                            "(SELECT COUNT(*) FROM sqlite_master WHERE name IN ('reading_point', 'reading_series'))";
+        using var row = count.ExecuteReader();
+        Assert.True(row.Read());
+        Assert.Equal(2L, row.GetInt64(0));
+        Assert.Equal(3L, row.GetInt64(1));
+        Assert.Equal(0L, row.GetInt64(2));
+    }
+
+    [Fact]
+    public async Task Report_IsOneRow_WithEveryFieldReadableThroughTheView()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        await using (var store = new SqliteTelemetryStore(Options()))
+        {
+            var batch = new DecodedBatch();
+            ref var report = ref batch.BeginReport("EF-1");
+            report.Flags = ReportFlags.HasTimestamp | ReportFlags.HasSequence | ReportFlags.Heartbeat;
+            report.TimestampUnixMs = t;
+            report.Sequence = 4_000_000_000;
+            batch.Add(new Reading(Signal.ResidualCurrentMilliamps, 0.000012));
+            batch.Add(new Reading(Signal.CableTemperatureCelsius, -3.25, 2));
+            batch.Add(new Reading(Signal.VoltageVolts, double.NaN, 1));
+            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef }, 0);
+            await store.FlushAsync();
+            Assert.Equal(4, store.PointsWritten);
+        }
+
+        using var check = new SqliteConnection($"Data Source={Options().Path}");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row), (SELECT group_concat(field || '=' || value, ' ') FROM (SELECT field, value FROM reading ORDER BY field))";
+        using var row = query.ExecuteReader();
+        Assert.True(row.Read());
+        Assert.Equal(1L, row.GetInt64(0));
+        // The NaN reading is left out (not a JSON number, nor a measurement).
+        Assert.Equal("cable_temp_c_2=-3.25 heartbeat=1.0 residual_current_ma=1.2e-05 seq=4000000000.0", row.GetString(1));
     }
 
     [Fact]
