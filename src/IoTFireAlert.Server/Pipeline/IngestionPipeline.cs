@@ -148,6 +148,10 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
                     if (!partition.Inbox.TryWrite(ingress))
                     {
                         await partition.Inbox.WriteAsync(ingress, stoppingToken).ConfigureAwait(false);
+                        // The wait can be long under back-pressure: the rest of this drain is stamped
+                        // afresh, or alarms would be raised "at" a time long gone and rate limits
+                        // would see seconds of a device's messages as one burst.
+                        now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
                     }
 
                     continue;
