@@ -5,14 +5,22 @@ using IoTFireAlert.Server.Storage;
 namespace IoTFireAlert.Server.Alarms;
 
 /// <summary>
-/// The single writer of alarm state. Partitions and the API hand it work through one bounded
-/// channel; it commits many items per transaction (one fsync-free WAL commit per batch, not per
-/// alarm) and only then acknowledges the MQTT messages and publishes the events. Being the only
-/// writer keeps event ids in commit order and the correlation window lock-free.
+/// The single writer of alarm state. Partitions hand it device verdicts, the API and the dispatch
+/// loop operator actions and follow-ups, through two bounded channels; it commits many items per
+/// transaction (one fsync-free WAL commit per batch, not per alarm) and only then acknowledges the
+/// MQTT messages and publishes the events. Being the only writer keeps event ids in commit order and
+/// the correlation window lock-free. Verdicts go first: a batch takes every verdict waiting and at
+/// most <see cref="FollowUpsPerBatch"/> other items, so a new fire alarm never queues behind the
+/// reminders and escalations of hundreds of unanswered ones (an alarm storm), while those still
+/// move on every batch.
 /// </summary>
 public sealed class AlarmWriter : BackgroundService
 {
-    private readonly Channel<AlarmWork> _work;
+    /// <summary>Operator actions and dispatch follow-ups taken into one batch, after its verdicts.</summary>
+    public const int FollowUpsPerBatch = 32;
+
+    private readonly Channel<AlarmWork> _verdicts;
+    private readonly Channel<AlarmWork> _followUps;
     private readonly SqliteDatabase _database;
     private readonly AlarmLifecycle _lifecycle;
     private readonly AlarmEventHub _hub;
@@ -35,10 +43,11 @@ public sealed class AlarmWriter : BackgroundService
         _options = options;
         _clock = clock;
         _logger = logger;
-        _work = Channel.CreateBounded<AlarmWork>(new BoundedChannelOptions(8192) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _verdicts = Channel.CreateBounded<AlarmWork>(new BoundedChannelOptions(8192) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _followUps = Channel.CreateBounded<AlarmWork>(new BoundedChannelOptions(8192) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
-    public int QueueDepth => _work.Reader.Count;
+    public int QueueDepth => _verdicts.Reader.Count + _followUps.Reader.Count;
 
     public long CommittedItems => Interlocked.Read(ref _committedItems);
 
@@ -48,11 +57,11 @@ public sealed class AlarmWriter : BackgroundService
     public long Raised => Interlocked.Read(ref _raised);
 
     /// <summary>Waits while the writer is behind: back-pressure reaches the partitions and from them the MQTT socket.</summary>
-    public ValueTask EnqueueAsync(AlarmWork work, CancellationToken cancellationToken) => _work.Writer.WriteAsync(work, cancellationToken);
+    public ValueTask EnqueueAsync(AlarmWork work, CancellationToken cancellationToken) => Lane(work).Writer.WriteAsync(work, cancellationToken);
 
     public async Task<OperatorActionResult> ActAsync(OperatorAction action, CancellationToken cancellationToken)
     {
-        await _work.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
+        await _followUps.Writer.WriteAsync(action, cancellationToken).ConfigureAwait(false);
         return await action.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,13 +72,32 @@ public sealed class AlarmWriter : BackgroundService
         var batch = new List<AlarmWork>(_options.MaxBatch);
         var events = new List<AlarmEvent>();
         var outboxAdded = new List<long>();
-        var reader = _work.Reader;
-        while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        // At most one pending wait per lane, kept across idle spells: a new wait on a silent lane at
+        // every wake-up of the other would pile up waiters.
+        Task<bool>? verdictsReady = null;
+        Task<bool>? followUpsReady = null;
+        while (true)
         {
             batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var item))
+            while (batch.Count < _options.MaxBatch && _verdicts.Reader.TryRead(out var verdict))
             {
-                batch.Add(item);
+                batch.Add(verdict);
+            }
+
+            for (var taken = 0; taken < FollowUpsPerBatch && _followUps.Reader.TryRead(out var followUp); taken++)
+            {
+                batch.Add(followUp);
+            }
+
+            if (batch.Count == 0)
+            {
+                verdictsReady ??= _verdicts.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                followUpsReady ??= _followUps.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                await Task.WhenAny(verdictsReady, followUpsReady).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
+                verdictsReady = verdictsReady.IsCompleted ? null : verdictsReady;
+                followUpsReady = followUpsReady.IsCompleted ? null : followUpsReady;
+                continue;
             }
 
             if (!TryCommit(connection, batch, events, outboxAdded, out var error))
@@ -83,6 +111,8 @@ public sealed class AlarmWriter : BackgroundService
             }
         }
     }
+
+    private Channel<AlarmWork> Lane(AlarmWork work) => work is DeviceVerdicts ? _verdicts : _followUps;
 
     private bool TryCommit(Microsoft.Data.Sqlite.SqliteConnection connection, List<AlarmWork> batch, List<AlarmEvent> events, List<long> outboxAdded, out Exception? error)
     {

@@ -238,4 +238,69 @@ public sealed class AlarmWriterTests
         await Deliver(42);
         Assert.Equal(2, Assert.Single(await f.AllAsync("SD-SEQ")).Count);
     }
+
+    [Fact]
+    public async Task NewAlarm_IsCommittedAheadOfFollowUpsQueuedBeforeIt()
+    {
+        var hook = new GateHook();
+        await using var f = new AlarmWriterFixture(hooks: [hook]);
+        await f.CommitAsync(AlarmWriterFixture.Device("SD-OLD", "S-OLD"), AlarmWriterFixture.Raise(AlarmType.SmokeAlarm, Severity.Critical));
+        var old = Assert.Single(await f.AllAsync("SD-OLD"));
+
+        // Hold the writer inside a transaction while a storm of reminders and then one new alarm queue up.
+        hook.Armed = true;
+        await f.Writer.EnqueueAsync(new DeviceVerdicts(AlarmWriterFixture.Device("SD-HOLD", "S-HOLD"), [AlarmWriterFixture.Raise(AlarmType.SmokeAlarm, Severity.Critical)], null), CancellationToken.None);
+        await hook.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 200; i++)
+        {
+            await f.Writer.EnqueueAsync(new DispatchFollowUp(old.Id, "reminded", "dispatcher", $"reminder {i}", []), CancellationToken.None);
+        }
+
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await f.Writer.EnqueueAsync(new DeviceVerdicts(AlarmWriterFixture.Device("SD-NEW", "S-NEW"), [AlarmWriterFixture.Raise(AlarmType.SmokeAlarm, Severity.Critical)], committed.SetResult), CancellationToken.None);
+        hook.Release();
+        await committed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var remindersBefore = 0;
+        while (f.Events.TryRead(out var e) && !(e.Kind == "raised" && e.Body.Contains("\"SD-NEW\"", StringComparison.Ordinal)))
+        {
+            remindersBefore += e.Kind == "reminded" ? 1 : 0;
+        }
+
+        // The new alarm shares its batch with at most FollowUpsPerBatch reminders, committed after it.
+        Assert.Equal(0, remindersBefore);
+
+        // And none of the reminders is lost behind it.
+        using var connection = f.Database.Open();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long reminded;
+        while ((reminded = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM alarm_timeline WHERE alarm_id = @id AND event = 'reminded'", new { id = old.Id })) < 200 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(200, reminded);
+    }
+
+    /// <summary>Blocks the writer inside the transaction of the first alarm change after it is armed, until released.</summary>
+    private sealed class GateHook : IAlarmTransactionHook
+    {
+        private readonly ManualResetEventSlim _gate = new(false);
+
+        public volatile bool Armed;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnAlarmChanged(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, AlarmRecord alarm, string kind, long nowMs)
+        {
+            if (Armed)
+            {
+                Armed = false;
+                Entered.TrySetResult();
+                _gate.Wait(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        public void Release() => _gate.Set();
+    }
 }
