@@ -297,14 +297,15 @@ find_sustained() {
   python3 -c "print(max($last_ok, int(0.95 * $capacity)))"
 }
 
-# run_phase NAME RATE PROBE_START: background load for $PROBE_DELAY + $DURATION s, the alarm probe for
-# the last $DURATION s of it; prints the phase's JSON. The delay keeps the driver's start (a new process
-# compiling its code, then catching up on its schedule in a burst) out of the latency figures: they are
-# meant for the steady rate.
-PROBE_DELAY=${PROBE_DELAY:-3}
+# run_phase NAME RATE PROBE_START: background load, and the alarm probe timing $DURATION s of alarms
+# inside it; prints the phase's JSON. The probe starts $PROBE_DELAY s after the driver and first
+# publishes untimed echoes for $PROBE_WARMUP s: the starts of both processes (compiling their code on
+# the two cores the server uses, the driver catching up on its schedule in a burst) stay out of the
+# latency figures, which are meant for the steady rate.
+PROBE_DELAY=${PROBE_DELAY:-3} PROBE_WARMUP=${PROBE_WARMUP:-2}
 run_phase() {
   local name=$1 rate=$2 probe_start=$3 probe
-  log "phase $name: background at rate $rate for $((PROBE_DELAY + DURATION)) s, $PROBE_RATE alarms/s after the first $PROBE_DELAY s"
+  log "phase $name: background at rate $rate for $((PROBE_DELAY + PROBE_WARMUP + DURATION + 1)) s, $PROBE_RATE alarms/s after the first $((PROBE_DELAY + PROBE_WARMUP)) s"
   : > "$WORK/samples-$name"
   sampler "$WORK/samples-$name" & local sampler_pid=$!
   PIDS+=("$sampler_pid")
@@ -312,12 +313,12 @@ run_phase() {
   # the server's capacity leaves a backlog in the broker, whose alarms come late, not never; an alarm
   # counts as lost only if it has not come 2 minutes after the last publish.
   (sleep "$PROBE_DELAY"; exec dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --start "$probe_start" \
-    --rate "$PROBE_RATE" --duration "${DURATION}s" --settle 120s --qos 1 ${LATENCIES:+--latencies "$LATENCIES/latencies-$name.txt"} \
+    --rate "$PROBE_RATE" --duration "${DURATION}s" --warmup "${PROBE_WARMUP}s" --settle 120s --qos 1 ${LATENCIES:+--latencies "$LATENCIES/latencies-$name.txt"} \
     > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err") & probe=$!
   PIDS+=("$probe")
   local t0 t1
   t0=$(date +%s.%N)
-  drive "$name" "$rate" $((PROBE_DELAY + DURATION))
+  drive "$name" "$rate" $((PROBE_DELAY + PROBE_WARMUP + DURATION + 1))
   t1=$(date +%s.%N)
   wait "$probe" || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe failed in phase $name"; }
   wait_drained 30
