@@ -37,23 +37,18 @@ public static class AlarmLatencyProbe
         await using var stream = new AlarmStreamListener(server, id => id.StartsWith(prefix, StringComparison.Ordinal));
         await stream.StartAsync(CancellationToken.None);
 
-        await using var client = new MqttClient(new MqttClientOptions
+        MqttClientOptions Connection(string name) => new()
         {
             Host = host,
             Port = port,
-            ClientId = "load-probe-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            ClientId = name + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             ProtocolVersion = MqttProtocolVersion.V500,
             KeepAliveSeconds = 60,
-        });
+        };
+
+        await using var client = new MqttClient(Connection("load-probe"));
         await client.ConnectAsync();
-        await using var echo = new BrokerEcho(new MqttClientOptions
-        {
-            Host = host,
-            Port = port,
-            ClientId = "load-probe-echo-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-            ProtocolVersion = MqttProtocolVersion.V500,
-            KeepAliveSeconds = 60,
-        }, count);
+        await using var echo = new BrokerEcho(Connection("load-probe-echo"), count);
         await echo.StartAsync();
         // The probe's own start is slow and busy (JIT, then tier-1 recompiles on a background thread,
         // on the same two cores as the server): for --warmup it publishes echoes only, at its rate,

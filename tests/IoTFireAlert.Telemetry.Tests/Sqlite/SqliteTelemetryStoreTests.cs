@@ -130,16 +130,10 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef }, 0);
         await store.FlushAsync();
 
-        using var check = new SqliteConnection($"Data Source={Options().Path}");
-        check.Open();
-        using var count = check.CreateCommand();
-        count.CommandText = "SELECT (SELECT COUNT(*) FROM reading_tags), (SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1' AND site = '柯桥'), " +
-                            "(SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_flat')";
-        using var row = count.ExecuteReader();
-        Assert.True(row.Read());
-        Assert.Equal(1L, row.GetInt64(0));
-        Assert.Equal(3L, row.GetInt64(1));
-        Assert.Equal(0L, row.GetInt64(2));
+        Assert.Equal(
+            [1L, 3L, 0L],
+            Counts("SELECT COUNT(*) FROM reading_tags", "SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1' AND site = '柯桥'",
+                   "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_flat'"));
     }
 
     [Fact]
@@ -170,16 +164,10 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
             [(t, "residual_current_ma", 12.0), (t, "voltage_v_1", 229.5), (t + 1000, "voltage_v_1", 230.5)],
             moved.Select(p => (p.Time.ToUnixTimeMilliseconds(), p.Field, p.Value)));
 
-        using var check = new SqliteConnection($"Data Source={Options().Path}");
-        check.Open();
-        using var count = check.CreateCommand();
-        count.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row), (SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1'), " +
-                            "(SELECT COUNT(*) FROM sqlite_master WHERE name IN ('reading_point', 'reading_series'))";
-        using var row = count.ExecuteReader();
-        Assert.True(row.Read());
-        Assert.Equal(2L, row.GetInt64(0));
-        Assert.Equal(3L, row.GetInt64(1));
-        Assert.Equal(0L, row.GetInt64(2));
+        Assert.Equal(
+            [2L, 3L, 0L],
+            Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading WHERE device_id = 'EF-1'",
+                   "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('reading_point', 'reading_series')"));
     }
 
     [Fact]
@@ -229,6 +217,19 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var reopened = new SqliteTelemetryStore(Options());
         var points = await reopened.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 1));
         Assert.Equal(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(t), "voltage_v_1", 229.5), Assert.Single(points));
+    }
+
+    /// <summary>Each query's single number, read straight from the database file.</summary>
+    private long[] Counts(params string[] queries)
+    {
+        using var connection = new SqliteConnection($"Data Source={Options().Path}");
+        connection.Open();
+        return [.. queries.Select(sql =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return (long)command.ExecuteScalar()!;
+        })];
     }
 
     [Fact]
