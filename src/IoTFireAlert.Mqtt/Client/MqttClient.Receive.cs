@@ -30,12 +30,7 @@ public sealed partial class MqttClient
                 var read = await reader.ReadAsync(token).ConfigureAwait(false);
                 var buffer = read.Buffer;
                 connection.LastReceived = Environment.TickCount64;
-                if (skip > 0)
-                {
-                    var discarded = Math.Min(skip, buffer.Length);
-                    buffer = buffer.Slice(discarded);
-                    skip -= discarded;
-                }
+                Discard(ref buffer, ref skip);
 
                 while (skip == 0 && MqttFrameScanner.TryScanHeader(buffer, out var frame) == OperationStatus.Done)
                 {
@@ -61,9 +56,7 @@ public sealed partial class MqttClient
                         }
 
                         skip = frame.TotalLength;
-                        var discarded = Math.Min(skip, buffer.Length);
-                        buffer = buffer.Slice(discarded);
-                        skip -= discarded;
+                        Discard(ref buffer, ref skip);
                         continue;
                     }
 
@@ -114,6 +107,14 @@ public sealed partial class MqttClient
         {
             connection.Abort(e);
         }
+    }
+
+    /// <summary>Drops what has arrived of the <paramref name="skip"/> bytes still to discard.</summary>
+    private static void Discard(ref ReadOnlySequence<byte> buffer, ref long skip)
+    {
+        var discarded = Math.Min(skip, buffer.Length);
+        buffer = buffer.Slice(discarded);
+        skip -= discarded;
     }
 
     private async ValueTask WaitForAckSpaceAsync(CancellationToken token)

@@ -43,11 +43,7 @@ internal sealed class MqttInFlightWindow
         }
     }
 
-    public void Release()
-    {
-        Interlocked.Increment(ref _available);
-        WakeOne();
-    }
+    public void Release() => Release(1);
 
     /// <summary>
     /// Frees <paramref name="count"/> slots at once: the send loop releases a whole written batch,

@@ -18,19 +18,8 @@ public static class MqttFrameScanner
     /// <see cref="OperationStatus.NeedMoreData"/> when it is incomplete; throws
     /// <see cref="MqttProtocolException"/> for a malformed header or a packet above <paramref name="maximumPacketSize"/>.
     /// </returns>
-    public static OperationStatus TryScan(in ReadOnlySequence<byte> buffer, int maximumPacketSize, out MqttFrame frame)
-    {
-        var first = buffer.FirstSpan;
-        if (first.Length >= 5 || first.Length == buffer.Length)
-        {
-            return TryScan(first, buffer.Length, maximumPacketSize, out frame);
-        }
-
-        Span<byte> header = stackalloc byte[5];
-        var available = (int)Math.Min(5, buffer.Length);
-        buffer.Slice(0, available).CopyTo(header);
-        return TryScan(header[..available], buffer.Length, maximumPacketSize, out frame);
-    }
+    public static OperationStatus TryScan(in ReadOnlySequence<byte> buffer, int maximumPacketSize, out MqttFrame frame) =>
+        TryScanHeader(buffer, out frame) == OperationStatus.Done ? Bounded(frame, buffer.Length, maximumPacketSize) : OperationStatus.NeedMoreData;
 
     /// <summary>
     /// Reads only the fixed header: <see cref="OperationStatus.Done"/> as soon as the type and
@@ -55,15 +44,11 @@ public static class MqttFrameScanner
 
     /// <summary>Scans a contiguous buffer (all received bytes).</summary>
     public static OperationStatus TryScan(ReadOnlySpan<byte> buffer, int maximumPacketSize, out MqttFrame frame) =>
-        TryScan(buffer, buffer.Length, maximumPacketSize, out frame);
+        TryScanHeader(buffer, out frame) == OperationStatus.Done ? Bounded(frame, buffer.Length, maximumPacketSize) : OperationStatus.NeedMoreData;
 
-    private static OperationStatus TryScan(ReadOnlySpan<byte> header, long available, int maximumPacketSize, out MqttFrame frame)
+    /// <summary>A scanned header against the limit and the bytes received so far.</summary>
+    private static OperationStatus Bounded(MqttFrame frame, long available, int maximumPacketSize)
     {
-        if (TryScanHeader(header, out frame) != OperationStatus.Done)
-        {
-            return OperationStatus.NeedMoreData;
-        }
-
         if (frame.TotalLength > maximumPacketSize)
         {
             throw new MqttProtocolException($"{frame.Type} packet of {frame.TotalLength} bytes exceeds the maximum packet size {maximumPacketSize}.", MqttReasonCode.PacketTooLarge);
