@@ -34,7 +34,7 @@ public static class AlarmEndpoints
 
         app.MapPost("/api/alarms/{id:long}/ack", async (long id, AckRequest? body, HttpContext http, AlarmWriter writer, CancellationToken ct) =>
         {
-            var actor = Actor(http, body?.By);
+            var actor = RoleRequirement.Actor(http, body?.By);
             var result = await writer.ActAsync(new OperatorAction(id, OperatorActionKind.Acknowledge, actor, null, body?.Note), ct).ConfigureAwait(false);
             return ToResult(result);
         }).RequireRole(Role.Dispatcher);
@@ -46,7 +46,7 @@ public static class AlarmEndpoints
                 return Results.Problem(statusCode: 400, title: "cause must be one of fire, false_alarm, test, nuisance, fault");
             }
 
-            var actor = Actor(http, body?.By);
+            var actor = RoleRequirement.Actor(http, body?.By);
             var result = await writer.ActAsync(new OperatorAction(id, OperatorActionKind.Resolve, actor, cause, body?.Note), ct).ConfigureAwait(false);
             return ToResult(result);
         }).RequireRole(Role.Dispatcher);
@@ -54,13 +54,6 @@ public static class AlarmEndpoints
 
     private static IResult ToResult(OperatorActionResult result) =>
         result.Error is null ? Results.Ok(result.Alarm) : Results.Problem(statusCode: result.StatusCode, title: result.Error);
-
-    /// <summary>The named person answering: the one the body names, vouched for by the key that sent it.</summary>
-    private static string Actor(HttpContext http, string? by)
-    {
-        var key = http.Items[RoleRequirement.ActorItem] as string ?? "unknown";
-        return string.IsNullOrWhiteSpace(by) ? key : $"{by.Trim()} (via {key})";
-    }
 
     public static bool TryCause(string? text, out ResolutionCause cause)
     {

@@ -120,8 +120,7 @@ public static class ResponderEndpoints
 
         app.MapPost("/api/alarms/{id:long}/responders/{responderId}/ack", async (long id, string responderId, AnswerRequest? body, HttpContext http, CallAndAnswer callAndAnswer, CancellationToken ct) =>
         {
-            var key = http.Items[RoleRequirement.ActorItem] as string ?? "unknown";
-            var by = string.IsNullOrWhiteSpace(body?.By) ? key : $"{body.By.Trim()} (via {key})";
+            var by = RoleRequirement.Actor(http, body?.By);
             return await callAndAnswer.AnswerAsync(id, responderId, by, ct) switch
             {
                 AckOutcome.Accepted => Results.Ok(new { alarmId = id, responderId, acknowledgedBy = by }),

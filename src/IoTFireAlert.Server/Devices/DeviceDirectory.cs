@@ -30,7 +30,7 @@ public sealed class DeviceDirectory
 
     public DeviceEntry Register(DeviceRecord record)
     {
-        record = WithSharedStrings(record);
+        record = ForPipeline(record);
         if (_devices.TryGetValue(record.Id, out var existing))
         {
             existing.Record = record;
@@ -50,7 +50,7 @@ public sealed class DeviceDirectory
     /// and contacts (~130 B a device) are left out: only people read them, in pushes, the console and
     /// the API, which read the full record from SQLite (<see cref="DeviceRepository"/>).
     /// </summary>
-    private DeviceRecord WithSharedStrings(DeviceRecord record) => record with
+    private DeviceRecord ForPipeline(DeviceRecord record) => record with
     {
         Vendor = Shared(record.Vendor)!,
         Name = null,

@@ -29,7 +29,7 @@ public static class HazardEndpoints
 
         app.MapPost("/api/workorders", (ManualFinding finding, HttpContext http, WorkOrderService orders) =>
         {
-            var result = orders.Create(finding, Actor(http, finding.By));
+            var result = orders.Create(finding, RoleRequirement.Actor(http, finding.By));
             return result.Error is null
                 ? Results.Json(result.Order, statusCode: result.StatusCode)
                 : Results.Problem(statusCode: result.StatusCode, title: result.Error);
@@ -42,7 +42,7 @@ public static class HazardEndpoints
                 return Results.Problem(statusCode: 404, title: $"unknown step '{action}': use assign, start, rectified, verify, reject or close");
             }
 
-            var result = orders.Act(id, new WorkOrderStep(kind, Actor(http, body?.By), Blank(body?.Assignee), Blank(body?.Grid), body?.Note));
+            var result = orders.Act(id, new WorkOrderStep(kind, RoleRequirement.Actor(http, body?.By), Blank(body?.Assignee), Blank(body?.Grid), body?.Note));
             return result.Error is null ? Results.Ok(result.Order) : Results.Problem(statusCode: result.StatusCode, title: result.Error);
         }).RequireRole(Role.Dispatcher);
 
@@ -62,7 +62,7 @@ public static class HazardEndpoints
         });
 
         app.MapPost("/api/sites/{site}/inspections", (string site, InspectionRequest? body, HttpContext http, SiteRegister sites) =>
-            sites.RecordInspection(site, Actor(http, body?.By), body?.Note) is { } risk
+            sites.RecordInspection(site, RoleRequirement.Actor(http, body?.By), body?.Note) is { } risk
                 ? Results.Ok(risk)
                 : Results.Problem(statusCode: 404, title: $"site '{site}' has no devices, code or work orders")).RequireRole(Role.Dispatcher);
 
@@ -89,11 +89,4 @@ public static class HazardEndpoints
         Enum.TryParse(text, ignoreCase: true, out action) && Enum.IsDefined(action) && !text.Any(char.IsDigit);
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    /// <summary>The named person acting: the one the body names, vouched for by the key that sent it (as for alarms).</summary>
-    private static string Actor(HttpContext http, string? by)
-    {
-        var key = http.Items[RoleRequirement.ActorItem] as string ?? "unknown";
-        return string.IsNullOrWhiteSpace(by) ? key : $"{by.Trim()} (via {key})";
-    }
 }

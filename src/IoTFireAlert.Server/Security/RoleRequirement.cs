@@ -11,6 +11,13 @@ public sealed record RoleRequirement(Role Minimum, bool AllowKeyInQuery = false)
     public const string ActorItem = "actor";
     public const string RoleItem = "role";
 
+    /// <summary>The named person acting: the one the request body names, vouched for by the key or login that sent it.</summary>
+    public static string Actor(HttpContext http, string? by)
+    {
+        var caller = http.Items[ActorItem] as string ?? "unknown";
+        return string.IsNullOrWhiteSpace(by) ? caller : $"{by.Trim()} (via {caller})";
+    }
+
     /// <summary>Null when the caller may go on; otherwise the 401 or 403 to answer.</summary>
     public IResult? Check(HttpContext http)
     {

@@ -133,18 +133,18 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _connection.Open();
         // An earlier layout is moved over once: the old view goes (it has the new one's name), the flat table is renamed.
         var flat = _connection.ExecuteScalar<string?>("SELECT type FROM sqlite_master WHERE name = 'reading'") == "table";
-        var series = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_point'") > 0;
+        var perField = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_point'") > 0;
         if (flat)
         {
             _connection.Execute("ALTER TABLE reading RENAME TO reading_flat");
         }
-        else if (series)
+        else if (perField)
         {
             _connection.Execute("DROP VIEW IF EXISTS reading");
         }
 
         _connection.Execute(Schema);
-        if (flat || series)
+        if (flat || perField)
         {
             using var migration = _connection.BeginTransaction();
             _connection.Execute(MoveReadings(flat ? FlatReadings : SeriesReadings) + (flat ? "DROP TABLE reading_flat;" : "DROP TABLE reading_point; DROP TABLE reading_series;"), transaction: migration);
