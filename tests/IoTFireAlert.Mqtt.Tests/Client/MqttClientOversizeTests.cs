@@ -176,14 +176,7 @@ public sealed class MqttClientOversizeTests
         using var cts = new CancellationTokenSource(Timeout);
         await using var broker = new FakeBroker();
         await using var client = new MqttClient(Options(broker.Port, MqttProtocolVersion.V500));
-        var lost = Channel.CreateUnbounded<Exception?>();
-        client.ConnectionStateChanged += (_, e) =>
-        {
-            if (e.State == MqttConnectionState.Disconnected)
-            {
-                lost.Writer.TryWrite(e.Error);
-            }
-        };
+        var lost = Disconnects(client);
         var accept = broker.AcceptAsync(MqttProtocolVersion.V500, cts.Token);
         await client.ConnectAsync(cts.Token);
         var connect = await accept;
@@ -195,7 +188,7 @@ public sealed class MqttClientOversizeTests
         var (header, body) = await broker.ReadPacketAsync(cts.Token);
         Assert.Equal(MqttPacketType.Disconnect, (MqttPacketType)(header >> 4));
         Assert.Equal((byte)MqttReasonCode.PacketTooLarge, body[0]);
-        var error = Assert.IsType<MqttProtocolException>(await lost.Reader.ReadAsync(cts.Token));
+        var error = Assert.IsType<MqttProtocolException>(await lost.ReadAsync(cts.Token));
         Assert.Equal(MqttReasonCode.PacketTooLarge, error.ReasonCode);
         Assert.Contains("MaximumPacketSize 1024", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, client.OversizeDiscardedCount);
@@ -207,14 +200,7 @@ public sealed class MqttClientOversizeTests
         using var cts = new CancellationTokenSource(Timeout);
         await using var broker = new FakeBroker();
         await using var client = new MqttClient(Options(broker.Port, MqttProtocolVersion.V311));
-        var lost = Channel.CreateUnbounded<Exception?>();
-        client.ConnectionStateChanged += (_, e) =>
-        {
-            if (e.State == MqttConnectionState.Disconnected)
-            {
-                lost.Writer.TryWrite(e.Error);
-            }
-        };
+        var lost = Disconnects(client);
         var accept = broker.AcceptAsync(MqttProtocolVersion.V311, cts.Token);
         await client.ConnectAsync(cts.Token);
         await accept;
@@ -222,7 +208,7 @@ public sealed class MqttClientOversizeTests
         // A SUBACK claiming 4,000 bytes.
         await broker.WriteAsync(new byte[] { 0x90, 0xA0, 0x1F, 0x00, 0x01 }, cts.Token);
 
-        var error = Assert.IsType<MqttProtocolException>(await lost.Reader.ReadAsync(cts.Token));
+        var error = Assert.IsType<MqttProtocolException>(await lost.ReadAsync(cts.Token));
         Assert.Equal(MqttReasonCode.PacketTooLarge, error.ReasonCode);
         Assert.Contains("SubAck", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, client.OversizeDiscardedCount);
@@ -234,16 +220,9 @@ public sealed class MqttClientOversizeTests
         using var cts = new CancellationTokenSource(Timeout);
         await using var broker = new FakeBroker();
         await using var client = new MqttClient(Options(broker.Port, MqttProtocolVersion.V311));
-        var lost = Channel.CreateUnbounded<Exception?>();
+        var lost = Disconnects(client);
         var reported = 0;
         client.OversizeMessageDiscarded += (_, _) => reported++;
-        client.ConnectionStateChanged += (_, e) =>
-        {
-            if (e.State == MqttConnectionState.Disconnected)
-            {
-                lost.Writer.TryWrite(e.Error);
-            }
-        };
         var accept = broker.AcceptAsync(MqttProtocolVersion.V311, cts.Token);
         await client.ConnectAsync(cts.Token);
         await accept;
@@ -257,7 +236,21 @@ public sealed class MqttClientOversizeTests
         packet[4] = 0xFF;
         await broker.WriteAsync(packet, cts.Token);
 
-        Assert.IsType<MqttProtocolException>(await lost.Reader.ReadAsync(cts.Token));
+        Assert.IsType<MqttProtocolException>(await lost.ReadAsync(cts.Token));
         Assert.Equal(0, reported);
+    }
+
+    /// <summary>The error of each disconnect, as the client reports it.</summary>
+    private static ChannelReader<Exception?> Disconnects(MqttClient client)
+    {
+        var lost = Channel.CreateUnbounded<Exception?>();
+        client.ConnectionStateChanged += (_, e) =>
+        {
+            if (e.State == MqttConnectionState.Disconnected)
+            {
+                lost.Writer.TryWrite(e.Error);
+            }
+        };
+        return lost.Reader;
     }
 }

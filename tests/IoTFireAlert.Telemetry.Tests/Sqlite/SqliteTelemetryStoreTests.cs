@@ -101,22 +101,13 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     [Fact]
     public async Task OpenOldFlatLayout_ReadingsMovedToTagSetsAndRows_ReadableThroughTheViewToo()
     {
-        Directory.CreateDirectory(_dir);
         var t = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
-        using (var old = new SqliteConnection($"Data Source={Options().Path}"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            create.CommandText =
-                "CREATE TABLE reading (time_ms INTEGER NOT NULL, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL, " +
-                "vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, field TEXT NOT NULL, value REAL NOT NULL);" +
-                "CREATE INDEX reading_time ON reading (time_ms);" +
-                $"INSERT INTO reading VALUES ({t}, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1', 229.5);" +
-                $"INSERT INTO reading VALUES ({t + 1000}, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1', 230.5);";
-            create.ExecuteNonQuery();
-        }
-
-        SqliteConnection.ClearAllPools();
+        CreateEarlierLayout(
+            "CREATE TABLE reading (time_ms INTEGER NOT NULL, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL, " +
+            "vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, field TEXT NOT NULL, value REAL NOT NULL);" +
+            "CREATE INDEX reading_time ON reading (time_ms);" +
+            $"INSERT INTO reading VALUES ({t}, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1', 229.5);" +
+            $"INSERT INTO reading VALUES ({t + 1000}, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1', 230.5);");
         await using var store = new SqliteTelemetryStore(Options());
         var moved = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2000));
         Assert.Equal([229.5, 230.5], moved.Select(p => p.Value));
@@ -139,25 +130,16 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     [Fact]
     public async Task OpenSeriesPerFieldLayout_OneRowPerReport_SameValuesBack()
     {
-        Directory.CreateDirectory(_dir);
         var t = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
-        using (var old = new SqliteConnection($"Data Source={Options().Path}"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            create.CommandText =
-                "CREATE TABLE reading_series (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL, " +
-                "vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, field TEXT NOT NULL, UNIQUE (device_id, field, measurement, kind, vendor, site, grid));" +
-                "CREATE TABLE reading_point (time_ms INTEGER NOT NULL, series_id INTEGER NOT NULL, value REAL NOT NULL);" +
-                "CREATE VIEW reading AS SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value " +
-                "FROM reading_point p JOIN reading_series s ON s.id = p.series_id;" +
-                "INSERT INTO reading_series VALUES (1, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1');" +
-                "INSERT INTO reading_series VALUES (2, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'residual_current_ma');" +
-                $"INSERT INTO reading_point VALUES ({t}, 1, 229.5), ({t}, 2, 12), ({t + 1000}, 1, 230.5);";
-            create.ExecuteNonQuery();
-        }
-
-        SqliteConnection.ClearAllPools();
+        CreateEarlierLayout(
+            "CREATE TABLE reading_series (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL, " +
+            "vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, field TEXT NOT NULL, UNIQUE (device_id, field, measurement, kind, vendor, site, grid));" +
+            "CREATE TABLE reading_point (time_ms INTEGER NOT NULL, series_id INTEGER NOT NULL, value REAL NOT NULL);" +
+            "CREATE VIEW reading AS SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value " +
+            "FROM reading_point p JOIN reading_series s ON s.id = p.series_id;" +
+            "INSERT INTO reading_series VALUES (1, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'voltage_v_1');" +
+            "INSERT INTO reading_series VALUES (2, 'electrical_fire', 'EF-1', 'electrical_fire', 'acme', '柯桥', 'G1', 'residual_current_ma');" +
+            $"INSERT INTO reading_point VALUES ({t}, 1, 229.5), ({t}, 2, 12), ({t + 1000}, 1, 230.5);");
         await using var store = new SqliteTelemetryStore(Options());
         var moved = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2000));
         Assert.Equal(
@@ -217,6 +199,21 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var reopened = new SqliteTelemetryStore(Options());
         var points = await reopened.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 1));
         Assert.Equal(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(t), "voltage_v_1", 229.5), Assert.Single(points));
+    }
+
+    /// <summary>A database file as an earlier version of the store left it, before the store opens it.</summary>
+    private void CreateEarlierLayout(string sql)
+    {
+        Directory.CreateDirectory(_dir);
+        using (var connection = new SqliteConnection($"Data Source={Options().Path}"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = sql;
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
     }
 
     /// <summary>Each query's single number, read straight from the database file.</summary>
