@@ -70,7 +70,7 @@ listen=127.0.0.1; [ -n "${BROKER_PATH:-}" ] && listen=0.0.0.0
   echo "max_queued_messages 1000000"
   echo "max_inflight_messages 0"
   # Without it Nagle holds small writes to a busy subscriber (the server) until that subscriber's
-  # delayed ACK, up to 40 ms per alarm; bench/load.sh measured p50 2-3 ms with it, 13-25 ms without.
+  # delayed ACK, up to 40 ms per alarm (bench/load/latency.sh --no-nodelay shows it: p95 42 ms against 9).
   echo "set_tcp_nodelay true"
   echo "log_dest stdout"
   echo "log_type error"

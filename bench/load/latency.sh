@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
+# experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
+#
+#   bench/load/latency.sh [--rate N] [--seconds S] [--no-nodelay] [--env "K=V ..."]
+#
+# Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
+# server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
+# publishes background load at --rate msg/s (QoS 0, bench/IoTFireAlert.LoadProbe background) and
+# 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
+# five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms) and, when
+# dotnet-counters is installed (dotnet tool install -g dotnet-counters --version 10.0.750501), the
+# seconds in which the server paused for garbage collection. --env passes extra server settings,
+# e.g. --env "DOTNET_GCgen0size=0x400000". Everything it starts is stopped by pid on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rate) RATE=$2; shift ;;
+    --seconds) SECONDS_TIMED=$2; shift ;;
+    --no-nodelay) NODELAY="" ;;
+    --env) EXTRA=$2; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+WORK=$(mktemp -d /tmp/iotfire-latency.XXXXXX)
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+. bench/lib/broker.sh
+
+dotnet build -c Release src/IoTFireAlert.Server -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
+dotnet build -c Release bench/IoTFireAlert.LoadProbe -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
+SERVER_DLL=src/IoTFireAlert.Server/bin/Release/net10.0/IoTFireAlert.Server.dll
+PROBE_DLL=bench/IoTFireAlert.LoadProbe/bin/Release/net10.0/IoTFireAlert.LoadProbe.dll
+python3 bench/load/devices.py "$WORK" 50000 "$((SECONDS_TIMED * 20))"
+
+BROKER_PORT=$(free_port)
+start_broker "$WORK" "$BROKER_PORT" "$(command -v mosquitto || echo /usr/sbin/mosquitto)" "$NODELAY" || { echo "mosquitto did not start" >&2; exit 1; }
+PIDS+=("$BROKER_PID")
+HTTP_PORT=$(free_port)
+URL="http://127.0.0.1:$HTTP_PORT"
+mkdir -p "$WORK/data"
+read -r -a EXTRA_ENV <<< "$EXTRA"
+SERVER_ENV=(IOTFIRE_ROOT="$(pwd)" IOTFIRE_Http__Urls="$URL" IOTFIRE_Mqtt__Host=127.0.0.1 IOTFIRE_Mqtt__Port="$BROKER_PORT"
+  IOTFIRE_Mqtt__ClientId="iotfire-latency-$$" IOTFIRE_Storage__SqlitePath="$WORK/data/iotfire.db"
+  IOTFIRE_Telemetry__Sqlite__Path="$WORK/data/telemetry.db" IOTFIRE_Logging__LogLevel__Default=Warning "${EXTRA_ENV[@]}")
+env "${SERVER_ENV[@]}" dotnet "$SERVER_DLL" import-devices "$WORK/devices.csv" >"$WORK/import.log" 2>&1
+env "${SERVER_ENV[@]}" dotnet "$SERVER_DLL" >"$WORK/server.log" 2>&1 & SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+until curl -sf "$URL/healthz" >/dev/null 2>&1; do
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+COUNTERS=$HOME/.dotnet/tools/dotnet-counters
+if [ -x "$COUNTERS" ]; then
+  "$COUNTERS" collect -p "$SERVER_PID" --refresh-interval 1 --format csv -o "$WORK/counters.csv" --counters System.Runtime >/dev/null 2>&1 &
+  PIDS+=($!)
+fi
+dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$RATE" \
+  --duration "$((SECONDS_TIMED + 10))s" --qos 0 --connections 4 >"$WORK/background.out" 2>&1 &
+PIDS+=($!)
+sleep 3
+dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
+  --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
+echo "slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms):"
+sort -k3 -n -r "$WORK/latencies.txt" | head -5
+if [ -f "$WORK/counters.csv" ]; then
+  echo "seconds with GC pauses over 5 ms (wall clock, pause s):"
+  awk -F, '/dotnet.gc.pause.time/ && $5 + 0 > 0.005 { print "  " $1, $5 }' "$WORK/counters.csv"
+fi
