@@ -10,8 +10,9 @@
 # 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
 # five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms) and, when
 # dotnet-counters is installed (dotnet tool install -g dotnet-counters --version 10.0.750501), the
-# seconds in which the server paused for garbage collection. --env passes extra server settings,
-# e.g. --env "DOTNET_GCgen0size=0x400000". Everything it starts is stopped by pid on exit.
+# seconds in which the server paused for garbage collection and what it allocated a message.
+# --env passes extra server settings, e.g. --env "DOTNET_GCgen0size=0x400000". Everything it starts
+# is stopped by pid on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA=""
@@ -78,4 +79,7 @@ sort -k3 -n -r "$WORK/latencies.txt" | head -5
 if [ -f "$WORK/counters.csv" ]; then
   echo "seconds with GC pauses over 5 ms (wall clock, pause s):"
   awk -F, '/dotnet.gc.pause.time/ && $5 + 0 > 0.005 { print "  " $1, $5 }' "$WORK/counters.csv"
+  # Allocation per message over the seconds the background ran at its rate (skipping start-up).
+  awk -F, -v rate="$RATE" '/dotnet.gc.heap.total_allocated/ { n++; if (n > 5) { s += $5; m++ } }
+    END { if (m) printf "allocated: %.1f MB/s, %.0f B a message\n", s / m / 1e6, s / m / rate }' "$WORK/counters.csv"
 fi
