@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using IoTFireAlert.Dispatch.Acknowledgement;
@@ -27,8 +28,9 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
     private readonly TimeProvider _clock;
     private readonly AcknowledgementOptions _options;
     private readonly Dictionary<long, (AlarmRecord Alarm, DeviceRecord Device)> _alarms = [];
-    private readonly Dictionary<(long AlarmId, string ResponderId), (string Name, DateTimeOffset Deadline)> _waiting = [];
-    private IReadOnlyList<object> _snapshot = [];
+    // Written only by this task; read by the summary API and metrics when they ask (a snapshot per
+    // step cost a copy of every waiting responder per dispatch, quadratic in an alarm storm).
+    private readonly ConcurrentDictionary<(long AlarmId, string ResponderId), (string Name, DateTimeOffset Deadline)> _waiting = [];
     private long _reminders;
     private long _escalations;
 
@@ -59,11 +61,14 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
         return await outcome.Task.WaitAsync(cancellationToken);
     }
 
-    public IEnumerable<object> Unacknowledged() => Volatile.Read(ref _snapshot);
+    public IEnumerable<object> Unacknowledged() => _waiting
+        .OrderBy(w => w.Value.Deadline).ThenBy(w => w.Key.AlarmId)
+        .Select(w => (object)new { alarmId = w.Key.AlarmId, responderId = w.Key.ResponderId, responderName = w.Value.Name, deadline = w.Value.Deadline.ToUnixTimeMilliseconds() })
+        .ToList();
 
     public void WriteMetrics(PrometheusWriter writer)
     {
-        writer.Gauge("iotfire_dispatch_awaiting_answer", "Dispatched responders who have not acknowledged yet.", Volatile.Read(ref _snapshot).Count)
+        writer.Gauge("iotfire_dispatch_awaiting_answer", "Dispatched responders who have not acknowledged yet.", _waiting.Count)
             .Counter("iotfire_dispatch_reminders_total", "Reminders sent to responders who had not answered.", Interlocked.Read(ref _reminders))
             .Counter("iotfire_dispatch_escalations_total", "Calls escalated to the next unit or the supervisor.", Interlocked.Read(ref _escalations));
     }
@@ -100,8 +105,6 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
             {
                 await ActAsync(action, stoppingToken);
             }
-
-            Publish();
         }
     }
 
@@ -142,7 +145,7 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
                 a.Outcome.TrySetResult(outcome);
                 if (outcome == AckOutcome.Accepted)
                 {
-                    _waiting.Remove((a.AlarmId, a.ResponderId));
+                    _waiting.TryRemove((a.AlarmId, a.ResponderId), out _);
                     await _writer.EnqueueAsync(new DispatchFollowUp(a.AlarmId, "responder acknowledged", a.By, $"{a.ResponderId} answered", []), stoppingToken);
                 }
 
@@ -152,7 +155,7 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
                 _alarms.Remove(c.AlarmId);
                 foreach (var key in _waiting.Keys.Where(k => k.AlarmId == c.AlarmId).ToList())
                 {
-                    _waiting.Remove(key);
+                    _waiting.TryRemove(key, out _);
                 }
 
                 break;
@@ -180,7 +183,7 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
                 Interlocked.Increment(ref _escalations);
                 if (action.Unanswered is { } missed)
                 {
-                    _waiting.Remove((alarmId, missed.Id));
+                    _waiting.TryRemove((alarmId, missed.Id), out _);
                 }
 
                 _waiting[(alarmId, next.Id)] = (next.Name, deadline);
@@ -195,10 +198,6 @@ public sealed class CallAndAnswer : BackgroundService, IDispatchSummary, IMetric
                 break;
         }
     }
-
-    private void Publish() => Volatile.Write(ref _snapshot, _waiting
-        .Select(w => (object)new { alarmId = w.Key.AlarmId, responderId = w.Key.ResponderId, responderName = w.Value.Name, deadline = w.Value.Deadline.ToUnixTimeMilliseconds() })
-        .ToList());
 
     private static string Key(long alarmId) => alarmId.ToString(CultureInfo.InvariantCulture);
 }
