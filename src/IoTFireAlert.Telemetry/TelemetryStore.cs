@@ -22,7 +22,8 @@ public sealed class TelemetryStore : IAsyncDisposable
     /// <summary>Opens the store; throws <see cref="ArgumentException"/> listing every configuration problem.</summary>
     /// <param name="options">The bound <c>Telemetry</c> section.</param>
     /// <param name="deadLetter">InfluxDB only: receives lines the server refused.</param>
-    public static TelemetryStore Open(TelemetryOptions options, Action<DeadLetter>? deadLetter = null)
+    /// <param name="sqliteWriteFailed">Embedded store only: a failed transaction and the rows it lost.</param>
+    public static TelemetryStore Open(TelemetryOptions options, Action<DeadLetter>? deadLetter = null, Action<Exception, int>? sqliteWriteFailed = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -36,7 +37,7 @@ public sealed class TelemetryStore : IAsyncDisposable
             return new TelemetryStore(new InfluxDbTelemetrySink(new InfluxDbWriter(options.InfluxDb, deadLetter)), reader, reader);
         }
 
-        var store = new SqliteTelemetryStore(options.Sqlite);
+        var store = new SqliteTelemetryStore(options.Sqlite, writeFailed: sqliteWriteFailed);
         return new TelemetryStore(store, store, null);
     }
 

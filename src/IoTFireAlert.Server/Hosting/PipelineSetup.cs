@@ -80,7 +80,10 @@ public static class PipelineSetup
         services.AddSingleton(sp =>
         {
             var deadLetters = sp.GetRequiredService<DeadLetterStore>();
-            return TelemetryStore.Open(telemetry, d => deadLetters.Add("influxdb", "influxdb", null, null, $"InfluxDB refused the line ({d.StatusCode}): {d.Error}", Encoding.UTF8.GetBytes(d.Line)));
+            return TelemetryStore.Open(
+                telemetry,
+                d => deadLetters.Add("influxdb", "influxdb", null, null, $"InfluxDB refused the line ({d.StatusCode}): {d.Error}", Encoding.UTF8.GetBytes(d.Line)),
+                (e, lost) => deadLetters.Add("telemetry", "telemetry", null, null, $"the embedded telemetry store failed ({e.Message}); {lost} rows lost, later ones are stored", []));
         });
         services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Sink);
         services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Reader);

@@ -11,8 +11,12 @@ public sealed class SqliteTelemetryOptions
 
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Queued write calls; a write waits while this many are queued.</summary>
-    public int MaxPendingBatches { get; set; } = 64;
+    /// <summary>
+    /// Queued write calls (about one per MQTT message); a write waits while this many are queued. Deep
+    /// enough that a WAL checkpoint's pause at tens of thousands of messages a second does not hold up
+    /// the pipeline partitions (a queued call is a few hundred bytes).
+    /// </summary>
+    public int MaxPendingBatches { get; set; } = 4096;
 
     public IReadOnlyList<string> Validate()
     {

@@ -68,6 +68,47 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedTransaction_IsReportedAndCounted_LaterWritesAreStored()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var failures = new List<(Exception Error, int Lost)>();
+        await using var store = new SqliteTelemetryStore(Options(), writeFailed: (e, lost) => failures.Add((e, lost)));
+        var batch = new DecodedBatch();
+        async Task WriteAsync(long time)
+        {
+            batch.Clear();
+            ref var report = ref batch.BeginReport("EF-1");
+            report.Flags = ReportFlags.HasTimestamp;
+            report.TimestampUnixMs = time;
+            batch.Add(new Reading(Signal.ResidualCurrentMilliamps, time - t0));
+            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _ef }, 0);
+            await store.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30)); // a writer that died would never flush
+        }
+
+        await WriteAsync(t0);
+        // Another process holds the write lock: the store's insert fails at once (no busy wait).
+        using (var holder = new SqliteConnection($"Data Source={Options().Path};Pooling=False"))
+        {
+            holder.Open();
+            using var exclusive = holder.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            exclusive.ExecuteNonQuery();
+            await WriteAsync(t0 + 1000);
+            exclusive.CommandText = "ROLLBACK";
+            exclusive.ExecuteNonQuery();
+        }
+
+        await WriteAsync(t0 + 2000);
+
+        var (error, lost) = Assert.Single(failures);
+        Assert.IsType<SqliteException>(error);
+        Assert.Equal(1, lost);
+        Assert.Equal(1, store.RowsLost);
+        var stored = await store.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 10_000));
+        Assert.Equal([0.0, 2000.0], stored.Select(p => p.Value));
+    }
+
+    [Fact]
     public async Task Sweep_RowsOlderThanRetention_AreDeleted()
     {
         var now = DateTimeOffset.UtcNow;
