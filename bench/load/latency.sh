@@ -2,27 +2,31 @@
 # Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
 # experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
 #
-#   bench/load/latency.sh [--rate N] [--seconds S] [--no-nodelay] [--env "K=V ..."]
+#   bench/load/latency.sh [--rate N] [--seconds S] [--no-nodelay] [--env "K=V ..."] [--trace FILE]
 #
 # Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
 # server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
 # publishes background load at --rate msg/s (QoS 0, bench/IoTFireAlert.LoadProbe background) and
 # 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
-# five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms) and, when
-# dotnet-counters is installed (dotnet tool install -g dotnet-counters --version 10.0.750501), the
-# seconds in which the server paused for garbage collection and what it allocated a message.
-# --env passes extra server settings, e.g. --env "DOTNET_GCgen0size=0x400000". Everything it starts
-# is stopped by pid on exit.
+# five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms), the
+# server's CPU a message over the timed window and, when dotnet-counters is installed (dotnet tool
+# install -g dotnet-counters --version 10.0.750501), the seconds in which the server paused for
+# garbage collection and what it allocated a message.
+# --env passes extra server settings, e.g. --env "DOTNET_GCgen0size=0x400000". --trace FILE writes a
+# dotnet-trace gc-verbose trace of the timed window (allocations with stacks, every GC; needs
+# dotnet tool install -g dotnet-trace --version 10.0.750501). Everything it starts is stopped by pid
+# on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA=""
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
     --seconds) SECONDS_TIMED=$2; shift ;;
     --no-nodelay) NODELAY="" ;;
     --env) EXTRA=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --trace) TRACE=$(realpath -m "$2"); shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -72,8 +76,21 @@ dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file 
   --duration "$((SECONDS_TIMED + 10))s" --qos 0 --connections 4 >"$WORK/background.out" 2>&1 &
 PIDS+=($!)
 sleep 3
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+messages() { curl -sf "$URL/metrics" | awk '/^iotfire_messages_in_total / { print $2 }'; }
+CPU0=$(cpu_ticks) MSG0=$(messages) T0=$(date +%s.%N)
+if [ -n "$TRACE" ]; then
+  [ -x "$HOME/.dotnet/tools/dotnet-trace" ] || { echo "--trace needs dotnet-trace (see --help)" >&2; exit 1; }
+  "$HOME/.dotnet/tools/dotnet-trace" collect -p "$SERVER_PID" ${TRACE_PROVIDERS:---profile gc-verbose} --duration "$(printf "00:%02d:%02d:%02d" $((SECONDS_TIMED / 3600)) $((SECONDS_TIMED / 60 % 60)) $((SECONDS_TIMED % 60)))" \
+    -o "$TRACE" >"$WORK/trace.log" 2>&1 &
+  TRACE_PID=$!
+fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
+CPU1=$(cpu_ticks) MSG1=$(messages) T1=$(date +%s.%N)
+awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
+  printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
+[ -z "$TRACE" ] || { wait "$TRACE_PID" || true; echo "trace: $TRACE"; }
 echo "slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms):"
 sort -k3 -n -r "$WORK/latencies.txt" | head -5
 if [ -f "$WORK/counters.csv" ]; then
