@@ -30,11 +30,16 @@ public static class AlarmLatencyProbe
         // since the first), latency publish -> SSE (ms), of which publish -> server ingress (its raisedAt, same clock, 1 ms resolution),
         // and publish -> the probe's own echo through the same broker (ms).
         var latencyFile = options.Text("latencies", "");
+        // Optional: devices for untimed alarms during --warmup (registered like the probe's own), so the
+        // timed alarms meet an alarm path the server has already compiled; their latencies are reported
+        // apart (warmup_first_ms: the first alarm after the server started).
+        var warmUpPrefix = options.Text("warmup-prefix", "");
         var count = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
 
         var ids = Enumerable.Range(start, count).Select(i => prefix + i.ToString("D6", CultureInfo.InvariantCulture)).ToArray();
         var probeIds = new HashSet<string>(ids, StringComparer.Ordinal);
-        await using var stream = new AlarmStreamListener(server, id => id.StartsWith(prefix, StringComparison.Ordinal));
+        bool IsWarmUp(string id) => warmUpPrefix.Length > 0 && id.StartsWith(warmUpPrefix, StringComparison.Ordinal);
+        await using var stream = new AlarmStreamListener(server, id => id.StartsWith(prefix, StringComparison.Ordinal) || IsWarmUp(id));
         await stream.StartAsync(CancellationToken.None);
 
         MqttClientOptions Connection(string name) => new()
@@ -51,13 +56,21 @@ public static class AlarmLatencyProbe
         await using var echo = new BrokerEcho(Connection("load-probe-echo"), count);
         await echo.StartAsync();
         // The probe's own start is slow and busy (JIT, then tier-1 recompiles on a background thread,
-        // on the same two cores as the server): for --warmup it publishes echoes only, at its rate,
-        // before the first timed alarm.
+        // on the same two cores as the server): for --warmup it publishes echoes at its rate before the
+        // first timed alarm, and with --warmup-prefix untimed alarms too.
         AlarmStreamListener.WarmUp();
         var warmUp = Stopwatch.StartNew();
+        var warmUpPublished = new List<(string Id, long At)>();
         while (warmUp.Elapsed < options.Duration("warmup", TimeSpan.FromSeconds(2)))
         {
             await client.PublishAsync(echo.WarmUpTopic, FirePayload, qos);
+            if (warmUpPrefix.Length > 0)
+            {
+                var id = warmUpPrefix + (start + warmUpPublished.Count).ToString("D6", CultureInfo.InvariantCulture);
+                warmUpPublished.Add((id, Stopwatch.GetTimestamp()));
+                await client.PublishAsync(Encoding.UTF8.GetBytes($"dev/{vendor}/{id}/up"), FirePayload, qos);
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(1 / rate));
         }
 
@@ -134,11 +147,16 @@ public static class AlarmLatencyProbe
             await File.WriteAllTextAsync(latencyFile, lines.ToString());
         }
 
-        var unexpected = stream.Raised.Keys.Count(k => !probeIds.Contains(k));
+        var unexpected = stream.Raised.Keys.Count(k => !probeIds.Contains(k) && !IsWarmUp(k));
+        var warmUpLatencies = warmUpPublished
+            .Select(w => stream.Raised.TryGetValue(w.Id, out var seen) && seen.TryPeek(out var first) ? Stopwatch.GetElapsedTime(w.At, first.At).TotalMilliseconds : double.NaN)
+            .ToList();
+        var warmUpReceived = new LatencySummary([.. warmUpLatencies.Where(double.IsFinite)]);
         var summary = new LatencySummary(latencies);
         var broker = new LatencySummary(brokerLatencies);
         var json = string.Create(CultureInfo.InvariantCulture,
-            $"{{\"expected\":{count},\"received\":{summary.Count},\"lost\":{count - summary.Count},\"duplicates\":{duplicates},\"unexpected\":{unexpected},\"publish_errors\":{errors},\"rate\":{count / sentSeconds:F1},\"p50_ms\":{summary.Percentile(50):F2},\"p95_ms\":{summary.Percentile(95):F2},\"p99_ms\":{summary.Percentile(99):F2},\"max_ms\":{summary.Max:F2},\"mean_ms\":{summary.Mean:F2},\"other_raised\":{stream.OtherRaised},\"broker_echo\":{broker.Count},\"broker_p50_ms\":{broker.Percentile(50):F2},\"broker_p99_ms\":{broker.Percentile(99):F2},\"broker_max_ms\":{broker.Max:F2}}}");
+            $"{{\"expected\":{count},\"received\":{summary.Count},\"lost\":{count - summary.Count},\"duplicates\":{duplicates},\"unexpected\":{unexpected},\"publish_errors\":{errors},\"rate\":{count / sentSeconds:F1},\"p50_ms\":{summary.Percentile(50):F2},\"p95_ms\":{summary.Percentile(95):F2},\"p99_ms\":{summary.Percentile(99):F2},\"max_ms\":{summary.Max:F2},\"mean_ms\":{summary.Mean:F2},\"other_raised\":{stream.OtherRaised},\"broker_echo\":{broker.Count},\"broker_p50_ms\":{broker.Percentile(50):F2},\"broker_p99_ms\":{broker.Percentile(99):F2},\"broker_max_ms\":{broker.Max:F2}," +
+            $"\"warmup_alarms\":{warmUpPublished.Count},\"warmup_received\":{warmUpReceived.Count},\"warmup_first_ms\":{(warmUpLatencies.Count > 0 ? warmUpLatencies[0] : double.NaN):F2},\"warmup_max_ms\":{warmUpReceived.Max:F2}}}");
         Console.WriteLine(json.Replace("NaN", "null", StringComparison.Ordinal));
         return 0;
     }

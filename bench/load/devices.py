@@ -6,7 +6,8 @@ usage: devices.py OUT_DIR BACKGROUND_DEVICES PROBE_DEVICES
   OUT_DIR/background.csv  the background devices only (the simulator's --devices-file)
 Background devices: acme smoke detectors (70 %) and electrical-fire monitors (30 %), ten per site,
 spread over a Shaoxing-sized box. Probe devices LP-000000.. are smoke detectors, one site each, so
-every probe alarm is a new alarm at a new site.
+every probe alarm is a new alarm at a new site; as many warm-up devices LW-000000.. the same way, for
+the probe's untimed alarms before it starts timing (--warmup-prefix LW-).
 """
 import random
 import sys
@@ -38,3 +39,4 @@ with open(f"{out}/devices.csv", "w", encoding="utf-8") as everything, open(f"{ou
         bg.write(line)
     for n in range(probe):
         everything.write(row(f"LP-{n:06d}", "smoke_detector", f"LP-SITE-{n:06d}", n))
+        everything.write(row(f"LW-{n:06d}", "smoke_detector", f"LW-SITE-{n:06d}", n))
