@@ -145,6 +145,9 @@ start_server() {
 # Sum of a counter over its label sets, from /metrics.
 metric() { curl -sf "$SERVER_URL/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d\n", s }'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+# "gen0 gen1 gen2 pause_seconds": the server's garbage collections so far and the time they paused it.
+gc_stats() { curl -sf "$SERVER_URL/metrics" | awk '/^dotnet_gc_collections_total\{generation="[012]"\}/ { split($1, g, "\""); n[g[2]] = $2 }
+  /^dotnet_gc_pause_seconds_total / { p = $2 } END { printf "%d %d %d %s\n", n[0], n[1], n[2], p + 0 }'; }
 status_kb() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$SERVER_PID/status"; }
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -318,18 +321,21 @@ run_phase() {
     --rate "$PROBE_RATE" --duration "${DURATION}s" --warmup "${PROBE_WARMUP}s" --warmup-prefix LW- --settle 120s --qos 1 ${LATENCIES:+--latencies "$LATENCIES/latencies-$name.txt"} \
     > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err") & probe=$!
   PIDS+=("$probe")
-  local t0 t1
-  t0=$(date +%s.%N)
+  local t0 t1 gc0 gc1
+  t0=$(date +%s.%N) gc0=$(gc_stats)
   drive "$name" "$rate" $((PROBE_DELAY + PROBE_WARMUP + DURATION + 1))
-  t1=$(date +%s.%N)
+  t1=$(date +%s.%N) gc1=$(gc_stats)
   wait "$probe" || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe failed in phase $name"; }
   wait_drained 30
   kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
   [ -n "$(last_json "$WORK/probe-$name.out")" ] || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe printed no JSON"; }
-  python3 - "$name" "$rate" "$t0" "$t1" "$CLK_TCK" "$WORK/samples-$name" "$(last_json "$WORK/driver-$name.out")" "$(last_json "$WORK/probe-$name.out")" <<'PY'
+  python3 - "$name" "$rate" "$t0" "$t1" "$CLK_TCK" "$WORK/samples-$name" "$(last_json "$WORK/driver-$name.out")" "$(last_json "$WORK/probe-$name.out")" "$gc0" "$gc1" <<'PY'
 import json, sys
 name, rate, t0, t1, tck, samples_file = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 driver, probe = json.loads(sys.argv[7]), json.loads(sys.argv[8])
+gc0, gc1 = [float(x) for x in sys.argv[9].split()], [float(x) for x in sys.argv[10].split()]
+# Collections while the driver ran (gen1 counts include gen2, gen0 include both) and their pauses in total.
+gc = {"gen0": int(gc1[0] - gc0[0]), "gen1": int(gc1[1] - gc0[1]), "gen2": int(gc1[2] - gc0[2]), "pause_ms": round((gc1[3] - gc0[3]) * 1000, 1)}
 samples = [tuple(float(x) for x in line.split()) for line in open(samples_file) if len(line.split()) == 3]
 # The ingest rate over the steady part: from the first sample where the counter moved to the last
 # sample taken while the driver still ran (start-up and the drain afterwards are not in it).
@@ -349,6 +355,7 @@ print(json.dumps({
   "phase": name, "target_rate": rate, "driver": driver, "probe": probe,
   "ingested_per_s": round(ingested), "window_s": round(window, 1), "messages_ingested": int(total),
   "server_cpu_pct": round(cpu_pct), "server_cpu_us_per_msg": None if cpu_per_msg_us is None else round(cpu_per_msg_us, 1),
+  "server_gc": gc,
 }))
 PY
 }
