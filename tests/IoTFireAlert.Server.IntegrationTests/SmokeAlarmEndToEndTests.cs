@@ -137,6 +137,13 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
         }, TimeSpan.FromSeconds(20), "the telemetry points");
         Assert.Contains(points, p => p.GetProperty("value").GetDouble() == 350);
         Assert.Contains(points, p => p.GetProperty("value").GetDouble() == 41.5);
+        using (var client = _server.Client())
+        {
+            var metrics = (await client.GetStringAsync("/metrics")).Split('\n');
+            var written = metrics.Single(l => l.StartsWith("iotfire_telemetry_points_written_total ", StringComparison.Ordinal));
+            Assert.True(double.Parse(written.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 2, written);
+            Assert.Contains("iotfire_telemetry_rows_lost_total 0", metrics);
+        }
 
         var alarm = await _server.EventuallyFoundAsync(async () =>
             (await _server.GetJsonAsync<JsonElement[]>($"/api/alarms?device={id}"))!.FirstOrDefault() is { ValueKind: JsonValueKind.Object } a ? (JsonElement?)a : null,

@@ -86,6 +86,7 @@ public static class PipelineSetup
                 (e, lost) => deadLetters.Add("telemetry", "telemetry", null, null, $"the embedded telemetry store failed ({e.Message}); {lost} rows lost, later ones are stored", []));
         });
         services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Sink);
+        services.AddSingleton<IMetricsSource>(sp => new TelemetryMetrics(sp.GetRequiredService<TelemetryStore>()));
         services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Reader);
     }
 

@@ -1,0 +1,34 @@
+using IoTFireAlert.Telemetry;
+using IoTFireAlert.Telemetry.InfluxDb;
+using IoTFireAlert.Telemetry.Sqlite;
+
+namespace IoTFireAlert.Server.Metrics;
+
+/// <summary>
+/// The time-series store's health for <c>/metrics</c>: what it wrote, what it could not, and (InfluxDB)
+/// what waits in the disk spill, so an operator sees a failing store before anyone misses a chart.
+/// </summary>
+public sealed class TelemetryMetrics(TelemetryStore store) : IMetricsSource
+{
+    public void WriteMetrics(PrometheusWriter writer)
+    {
+        switch (store.Sink)
+        {
+            case SqliteTelemetryStore sqlite:
+                writer.Counter("iotfire_telemetry_points_written_total", "Values the embedded store wrote (reading fields, positions, alarm events).", sqlite.PointsWritten)
+                    .Counter("iotfire_telemetry_rows_lost_total", "Rows the embedded store lost to a failed transaction (each failure is also a dead letter).", sqlite.RowsLost)
+                    .Counter("iotfire_telemetry_rows_deleted_total", "Rows the retention sweep removed.", sqlite.RowsDeleted);
+                break;
+            case InfluxDbTelemetrySink influx:
+                var m = influx.Writer.Metrics;
+                writer.Counter("iotfire_telemetry_lines_written_total", "Lines InfluxDB acknowledged, replayed ones included.", m.LinesWritten)
+                    .Counter("iotfire_telemetry_retries_total", "Requests to InfluxDB retried (429, 5xx, timeouts, connection errors).", m.Retries)
+                    .Counter("iotfire_telemetry_lines_spilled_total", "Lines put in the disk spill while InfluxDB did not take them.", m.LinesSpilled)
+                    .Counter("iotfire_telemetry_lines_replayed_total", "Spilled lines delivered later.", m.LinesReplayed)
+                    .Counter("iotfire_telemetry_lines_dead_lettered_total", "Lines InfluxDB refused for good (also dead letters).", m.LinesDeadLettered)
+                    .Gauge("iotfire_telemetry_spill_backlog_bytes", "Bytes in the disk spill not yet replayed.", m.SpillBacklogBytes)
+                    .Counter("iotfire_telemetry_points_skipped_total", "Points not written because a value could not be carried (NaN, a newline in an id).", influx.PointsSkipped);
+                break;
+        }
+    }
+}
