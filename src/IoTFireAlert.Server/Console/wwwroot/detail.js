@@ -18,14 +18,17 @@ export class AlarmDetail {
   #data = null;
   #refreshTimer = null;
   #message = null;
+  #loads = 0;
 
   constructor(root, store, { onAuthLost, onShown }) {
     this.#root = root;
     this.#store = store;
     this.#onAuthLost = onAuthLost;
     this.#onShown = onShown;
-    store.onChange((alarm) => {
-      if (alarm && alarm.id === this.#id) this.#scheduleRefresh();
+    // Refresh when someone else changes the alarm (the stream, an action); not for this panel's own
+    // loads, which would make every load schedule the next one, four times a second, forever.
+    store.onChange((alarm, kind) => {
+      if (alarm && alarm.id === this.#id && kind !== 'detail') this.#scheduleRefresh();
     });
     this.render();
   }
@@ -48,6 +51,10 @@ export class AlarmDetail {
   async #load() {
     const id = this.#id;
     if (id == null) return;
+    // Loads overlap (the one after an action, the refresh a stream event schedules): only the last
+    // one started may render, or a slow earlier answer would put the state from before the action back.
+    const load = ++this.#loads;
+    const current = () => id === this.#id && load === this.#loads;
     try {
       const detail = await api.alarm(id);
       const alarm = detail.alarm;
@@ -56,13 +63,13 @@ export class AlarmDetail {
         api.device(alarm.deviceId).catch(() => null),
         api.telemetry(alarm.deviceId, to - HOUR, to).catch(() => null),
       ]);
-      if (id !== this.#id) return;
+      if (!current()) return;
       this.#data = { alarm, timeline: detail.timeline ?? [], device: device?.device ?? null, status: device?.status ?? null, telemetry: telemetry ?? [], from: to - HOUR, to };
       this.#store.upsert(alarm, 'detail');
       this.render();
       this.#onShown?.(this.#data);
     } catch (error) {
-      if (id !== this.#id) return;
+      if (!current()) return;
       this.#message = { kind: 'error', text: `${t('error.failed')}: ${error.message}` };
       this.render();
     }
