@@ -30,12 +30,17 @@ internal sealed class NativeTransaction : IDisposable
 
     public void Commit() => Run(_commit);
 
-    /// <summary>Undoes an open transaction after a failed statement; a no-op when SQLite already rolled it back.</summary>
+    /// <summary>
+    /// Undoes an open transaction after a failed statement; a no-op when SQLite already rolled it back.
+    /// Never throws: it runs in the writer's error path, and a rollback that fails shows again as the
+    /// next BEGIN failing, which is reported like any failed transaction.
+    /// </summary>
     public void Rollback()
     {
         if (raw.sqlite3_get_autocommit(_database) == 0)
         {
-            Run(_rollback);
+            raw.sqlite3_step(_rollback);
+            raw.sqlite3_reset(_rollback);
         }
     }
 
