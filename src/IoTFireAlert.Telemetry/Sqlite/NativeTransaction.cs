@@ -20,15 +20,15 @@ internal sealed class NativeTransaction : IDisposable
 
     public NativeTransaction(SqliteConnection connection)
     {
-        _database = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
-        _begin = Prepare("BEGIN");
-        _commit = Prepare("COMMIT");
-        _rollback = Prepare("ROLLBACK");
+        _database = RawStatement.Database(connection);
+        _begin = RawStatement.Prepare(_database, "BEGIN");
+        _commit = RawStatement.Prepare(_database, "COMMIT");
+        _rollback = RawStatement.Prepare(_database, "ROLLBACK");
     }
 
-    public void Begin() => Run(_begin);
+    public void Begin() => RawStatement.Run(_database, _begin);
 
-    public void Commit() => Run(_commit);
+    public void Commit() => RawStatement.Run(_database, _commit);
 
     /// <summary>
     /// Undoes an open transaction after a failed statement; a no-op when SQLite already rolled it back.
@@ -49,22 +49,5 @@ internal sealed class NativeTransaction : IDisposable
         _begin.Dispose();
         _commit.Dispose();
         _rollback.Dispose();
-    }
-
-    private sqlite3_stmt Prepare(string sql)
-    {
-        var rc = raw.sqlite3_prepare_v2(_database, sql, out var statement);
-        SqliteException.ThrowExceptionForRC(rc, _database);
-        return statement;
-    }
-
-    private void Run(sqlite3_stmt statement)
-    {
-        var rc = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _database);
-        }
     }
 }

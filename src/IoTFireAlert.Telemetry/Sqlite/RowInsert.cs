@@ -17,9 +17,8 @@ internal sealed class RowInsert : IDisposable
 
     public RowInsert(SqliteConnection connection)
     {
-        _database = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
-        var rc = raw.sqlite3_prepare_v2(_database, "INSERT INTO reading_row (time_ms, tags_id, fields) VALUES (?1, ?2, ?3)", out _statement);
-        SqliteException.ThrowExceptionForRC(rc, _database);
+        _database = RawStatement.Database(connection);
+        _statement = RawStatement.Prepare(_database, "INSERT INTO reading_row (time_ms, tags_id, fields) VALUES (?1, ?2, ?3)");
     }
 
     public void Insert(long timeMs, long tagsId, ReadOnlySpan<byte> fieldsJson)
@@ -27,12 +26,7 @@ internal sealed class RowInsert : IDisposable
         raw.sqlite3_bind_int64(_statement, 1, timeMs);
         raw.sqlite3_bind_int64(_statement, 2, tagsId);
         raw.sqlite3_bind_text(_statement, 3, fieldsJson);
-        var rc = raw.sqlite3_step(_statement);
-        raw.sqlite3_reset(_statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _database);
-        }
+        RawStatement.Run(_database, _statement);
     }
 
     public void Dispose() => _statement.Dispose();
