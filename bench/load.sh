@@ -274,20 +274,28 @@ drive() {
 # partitions processed per second in the step that fell behind, whichever is higher; if the driver itself
 # falls short of a step's rate, the search stops at what the server processed in that step. Then one
 # longer run at that rate confirms it (below).
+# measure NAME RATE SECONDS DRAIN: drives RATE for SECONDS, then sets sent, processed (by the end of
+# the drive) and capacity (processed per second), and waits up to DRAIN s for the backlog to go.
+measure() {
+  local m0 m1 out seconds
+  m0=$(metric iotfire_partition_messages_total)
+  drive "$1" "$2" "$3"
+  m1=$(metric iotfire_partition_messages_total)
+  out=$(last_json "$WORK/driver-$1.out")
+  sent=$(json_field "$out" sent); seconds=$(json_field "$out" seconds)
+  processed=$((m1 - m0))
+  capacity=$(python3 -c "print(int($processed / $seconds))")
+  log "$1 at $2/s for $3 s: sent $sent, server processed $processed by the end ($capacity/s)"
+  wait_drained "$4"
+}
+
 find_sustained() {
-  local rate=${START_RATE:-4000} last_ok=0 capacity=0 step=${STEP_SECONDS:-5} m0 m1 out sent seconds
+  local rate=${START_RATE:-4000} last_ok=0 capacity=0 step=${STEP_SECONDS:-5} sent processed
   local cap
   cap=$(python3 -c "import json; print(int(2 * (json.loads('$CEILING').get('rate') or 100000)))")
   while [ "$rate" -le "$cap" ]; do
-    m0=$(metric iotfire_partition_messages_total)
-    drive "step-$rate" "$rate" "$step"
-    m1=$(metric iotfire_partition_messages_total)
-    out=$(last_json "$WORK/driver-step-$rate.out")
-    sent=$(json_field "$out" sent); seconds=$(json_field "$out" seconds)
-    capacity=$(python3 -c "print(int(($m1 - $m0) / $seconds))")
-    log "step $rate/s: sent $sent, server processed $((m1 - m0)) by the end ($capacity/s)"
-    wait_drained 30
-    if [ $((m1 - m0)) -lt $((sent * 97 / 100)) ]; then break; fi
+    measure "step-$rate" "$rate" "$step" 30
+    if [ "$processed" -lt $((sent * 97 / 100)) ]; then break; fi
     # The driver could not send at this rate: it is the limit, and the server kept up with it.
     if python3 -c "import sys; sys.exit(0 if $sent < 0.9 * $rate * $step else 1)"; then
       log "the $DRIVER reached only $((sent / step))/s of $rate/s: it is the limit"
@@ -304,16 +312,8 @@ find_sustained() {
   # defers (telemetry commits, WAL checkpoints, collections), and alone found 1.5-1.8 times the rate
   # the server held for 30 s, so the max phase built a backlog near the broker's queue limit. If the
   # server falls behind at the found rate, 95 % of what it processed per second here is the rate.
-  local confirm=${CONFIRM_SECONDS:-20}
-  m0=$(metric iotfire_partition_messages_total)
-  drive "confirm-$found" "$found" "$confirm"
-  m1=$(metric iotfire_partition_messages_total)
-  out=$(last_json "$WORK/driver-confirm-$found.out")
-  sent=$(json_field "$out" sent); seconds=$(json_field "$out" seconds)
-  capacity=$(python3 -c "print(int(($m1 - $m0) / $seconds))")
-  log "confirm $found/s for $confirm s: sent $sent, server processed $((m1 - m0)) by the end ($capacity/s)"
-  wait_drained 120
-  if [ $((m1 - m0)) -lt $((sent * 97 / 100)) ]; then found=$((capacity * 95 / 100)); fi
+  measure "confirm" "$found" "${CONFIRM_SECONDS:-20}" 120
+  if [ "$processed" -lt $((sent * 97 / 100)) ]; then found=$((capacity * 95 / 100)); fi
   echo "$found"
 }
 
@@ -404,7 +404,6 @@ ceiling, pmax, phalf = (json.loads(a) for a in sys.argv[1:4])
 hwm, driver, qos, machine, unacked = int(sys.argv[4]), sys.argv[5], int(sys.argv[6]), sys.argv[7], sys.argv[8]
 telemetry, sustained, totals = sys.argv[9], int(sys.argv[10]), json.loads(sys.argv[11])
 ratio = round(pmax["ingested_per_s"] / ceiling["rate"], 3) if ceiling.get("rate") else None
-def alarms(p): return {k: p["probe"][k] for k in ("expected", "received", "lost", "duplicates")}
 lat = lambda p: {k: p["probe"][k] for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")}
 expected = pmax["probe"]["expected"] + phalf["probe"]["expected"]
 received = pmax["probe"]["received"] + phalf["probe"]["received"]
