@@ -2,7 +2,7 @@
 # Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
 # experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
 #
-#   bench/load/latency.sh [--rate N] [--seconds S] [--no-nodelay] [--env "K=V ..."] [--trace FILE]
+#   bench/load/latency.sh [--rate N] [--seconds S] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
 #
 # Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
 # server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
@@ -14,19 +14,24 @@
 # garbage collection and what it allocated a message.
 # --env passes extra server settings, e.g. --env "DOTNET_GCgen0size=0x400000". --trace FILE writes a
 # dotnet-trace gc-verbose trace of the timed window (allocations with stacks, every GC; needs
-# dotnet tool install -g dotnet-trace --version 10.0.750501). Everything it starts is stopped by pid
+# dotnet tool install -g dotnet-trace --version 10.0.750501) and prints bench/IoTFireAlert.TraceReport's
+# reading of it (allocations by type and stack, GC pauses with their phases, GC handles); other
+# providers through TRACE_PROVIDERS, e.g. "--profile dotnet-common,dotnet-sampled-thread-time".
+# --perf samples the server with perf (linux-perf) over the second half of the timed window and prints its CPU by
+# library and the top symbols (JIT code named through DOTNET_PerfMapEnabled). Everything it starts is stopped by pid
 # on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE=""
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
     --seconds) SECONDS_TIMED=$2; shift ;;
     --no-nodelay) NODELAY="" ;;
-    --env) EXTRA=$2; shift ;;
+    --env) EXTRA="$EXTRA $2"; shift ;;
     --trace) TRACE=$(realpath -m "$2"); shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --perf) PERF=1; EXTRA="$EXTRA DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -85,12 +90,29 @@ if [ -n "$TRACE" ]; then
     -o "$TRACE" >"$WORK/trace.log" 2>&1 &
   TRACE_PID=$!
 fi
+if [ -n "$PERF" ]; then
+  command -v perf >/dev/null || { echo "--perf needs perf (Debian: linux-perf)" >&2; exit 1; }
+  # The second half of the window only: the first is dominated by the JIT compiling the server.
+  (sleep $((SECONDS_TIMED / 2)); exec perf record -F 999 -g -p "$SERVER_PID" -o "$WORK/perf.data" -- sleep $((SECONDS_TIMED / 2))) >"$WORK/perf.log" 2>&1 &
+  PERF_PID=$!
+fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(messages) T1=$(date +%s.%N)
 awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
-[ -z "$TRACE" ] || { wait "$TRACE_PID" || true; echo "trace: $TRACE"; }
+if [ -n "$TRACE" ]; then
+  wait "$TRACE_PID" || true
+  echo "trace: $TRACE"
+  dotnet run -c Release --project bench/IoTFireAlert.TraceReport -- "$TRACE"
+fi
+if [ -n "$PERF" ]; then
+  wait "$PERF_PID" || true
+  echo "server CPU by library (perf):"
+  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -8
+  echo "top symbols:"
+  perf report -i "$WORK/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep '%' | head -15 | cut -c1-160
+fi
 echo "slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms):"
 sort -k3 -n -r "$WORK/latencies.txt" | head -5
 if [ -f "$WORK/counters.csv" ]; then

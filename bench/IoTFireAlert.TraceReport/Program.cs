@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.Diagnostics.Tracing.Etlx;
+
+// usage: IoTFireAlert.TraceReport FILE.nettrace [--top N]
+// Prints, from a trace taken with dotnet-trace's gc-verbose profile (bench/load/latency.sh --trace):
+// the sampled allocations by type and by allocating stack, every GC pause with the time each marking
+// phase ended, and the GC handles created (by kind) and destroyed during the pauses.
+if (args.Length == 0 || !File.Exists(args[0]))
+{
+    Console.Error.WriteLine("usage: IoTFireAlert.TraceReport FILE.nettrace [--top N]");
+    return 2;
+}
+
+var top = args.Length > 2 && args[1] == "--top" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15;
+using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0]));
+var source = log.Events.GetSource();
+var byType = new Dictionary<string, long>();
+var byStack = new Dictionary<string, long>();
+var handlesCreated = new Dictionary<string, int>();
+var pauses = new List<string>();
+long allocated = 0;
+double pauseStart = -1;
+var destroyedInPause = 0;
+var phases = new List<string>();
+
+source.Clr.GCAllocationTick += e =>
+{
+    allocated += e.AllocationAmount64;
+    byType[e.TypeName] = byType.GetValueOrDefault(e.TypeName) + e.AllocationAmount64;
+    var frames = new List<string>();
+    for (var frame = e.CallStack(); frame is not null && frames.Count < 4; frame = frame.Caller)
+    {
+        frames.Add(frame.CodeAddress.FullMethodName is { Length: > 0 } name ? name : frame.CodeAddress.ModuleName + "!?");
+    }
+
+    var key = e.TypeName + "\n      at " + string.Join("\n      at ", frames);
+    byStack[key] = byStack.GetValueOrDefault(key) + e.AllocationAmount64;
+};
+source.Clr.GCSetGCHandle += e => handlesCreated[e.Kind.ToString()] = handlesCreated.GetValueOrDefault(e.Kind.ToString()) + 1;
+source.Clr.GCDestoryGCHandle += _ => destroyedInPause += pauseStart >= 0 ? 1 : 0;
+source.Clr.GCSuspendEEStart += e => (pauseStart, destroyedInPause) = (e.TimeStampRelativeMSec, 0);
+source.Clr.GCStart += e => phases.Add($"gen{e.Depth} {e.Reason}");
+source.Clr.GCMarkWithType += e => phases.Add(string.Create(CultureInfo.InvariantCulture, $"mark {(MarkRoot)e.Type} +{e.TimeStampRelativeMSec - pauseStart:F1} ms ({e.Promoted / 1e6:F2} MB)"));
+source.Clr.GCHeapStats += e => phases.Add(string.Create(CultureInfo.InvariantCulture, $"promoted {e.TotalPromoted / 1e6:F1} MB, gen2 {e.GenerationSize2 / 1e6:F1} MB"));
+source.Clr.GCRestartEEStop += e =>
+{
+    if (pauseStart < 0)
+    {
+        return;
+    }
+
+    pauses.Add(string.Create(CultureInfo.InvariantCulture, $"{pauseStart / 1000,8:F2} s  pause {e.TimeStampRelativeMSec - pauseStart,7:F1} ms  {destroyedInPause} handles destroyed\n    {string.Join("; ", phases)}"));
+    (pauseStart, destroyedInPause) = (-1, 0);
+    phases.Clear();
+};
+source.Process();
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sampled allocation: {allocated / 1e6:F1} MB"));
+foreach (var (type, bytes) in byType.OrderByDescending(t => t.Value).Take(top))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6,8:F1} MB {100.0 * bytes / allocated,5:F1} %  {type}"));
+}
+
+Console.WriteLine("allocating stacks:");
+foreach (var (stack, bytes) in byStack.OrderByDescending(t => t.Value).Take(top))
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6,8:F1} MB {100.0 * bytes / allocated,5:F1} %  {stack}"));
+}
+
+Console.WriteLine("GC handles created: " + string.Join(", ", handlesCreated.OrderByDescending(h => h.Value).Select(h => $"{h.Key} {h.Value}")));
+Console.WriteLine("GC pauses:");
+pauses.ForEach(Console.WriteLine);
+return 0;
+
+/// <summary>The GC's root kinds in its MarkWithType event (gcinterface.h's mark types).</summary>
+internal enum MarkRoot
+{
+    Stack = 0,
+    FinalizeQueue = 1,
+    Handles = 2,
+    Older = 3,
+    SizedRef = 4,
+    Overflow = 5,
+    DependentHandles = 6,
+    NewFinalizeQueue = 7,
+    Steal = 8,
+    BackgroundGC = 9,
+}
