@@ -4,12 +4,17 @@ using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Telemetry.Points;
 using IoTFireAlert.Telemetry.Sqlite;
 
-// usage: IoTFireAlert.SqliteThroughput [messages] [devices]
+// usage: IoTFireAlert.SqliteThroughput [messages] [devices] [sequential|scattered] [messages/s]
 // Writes smoke-detector reports (three readings, a sequence number and a heartbeat: five values each)
-// for `devices` devices round-robin into a fresh store, waits until all are committed, and prints
-// one JSON line: messages/s and CPU microseconds per message and per value.
+// for `devices` devices into a fresh store, round-robin (sequential) or in the order a broker delivers a
+// fleet (scattered: consecutive reports from devices far apart), as fast as it can or paced at messages/s
+// (the writer then commits what arrives while it is idle, as in a server that keeps up), waits until all
+// are committed, and prints one JSON line: messages/s and CPU microseconds per message and per value.
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
+var scattered = args.Length > 2 && args[2] == "scattered";
+// A prime stride that does not divide the device count visits every device once per round, far apart.
+const long Stride = 7_919;
 var folder = Directory.CreateTempSubdirectory("iotfire-sqlite-bench-");
 try
 {
@@ -22,9 +27,15 @@ try
     var process = Process.GetCurrentProcess();
     var cpuBefore = process.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
+    var pace = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 0;
     for (var i = 0; i < messages; i++)
     {
-        var device = devices[i % devices.Length];
+        while (pace > 0 && i % 100 == 0 && clock.Elapsed.TotalSeconds < i / pace)
+        {
+            Thread.Sleep(1);
+        }
+
+        var device = devices[scattered ? i * Stride % devices.Length : i % devices.Length];
         batch.Clear();
         ref var report = ref batch.BeginReport(device.DeviceId);
         report.Flags = ReportFlags.Heartbeat | ReportFlags.HasSequence;
@@ -41,7 +52,7 @@ try
     process.Refresh();
     var cpuMicroseconds = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"messages":{{messages}},"devices":{{deviceCount}},"values":{{store.PointsWritten}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / store.PointsWritten:F2}}}"""));
+        $$"""{"messages":{{messages}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{store.PointsWritten}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / store.PointsWritten:F2}}}"""));
 }
 finally
 {

@@ -9,9 +9,10 @@
 # publishes background load at --rate msg/s (QoS 0, bench/IoTFireAlert.LoadProbe background) and
 # 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
 # five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms), the
-# server's CPU a message over the timed window and, when dotnet-counters is installed (dotnet tool
-# install -g dotnet-counters --version 10.0.750501), the seconds in which the server paused for
-# garbage collection and what it allocated a message.
+# embedded telemetry store's values written and commits, the server's CPU a message over the timed
+# window and, when dotnet-counters is installed (dotnet tool install -g dotnet-counters --version
+# 10.0.750501), the seconds in which the server paused for garbage collection and what it allocated
+# a message.
 # --env passes extra server settings, e.g. --env "DOTNET_GCgen0size=0x400000". --trace FILE writes a
 # dotnet-trace gc-verbose trace of the timed window (allocations with stacks, every GC; needs
 # dotnet tool install -g dotnet-trace --version 10.0.750501) and prints bench/IoTFireAlert.TraceReport's
@@ -19,7 +20,7 @@
 # providers through TRACE_PROVIDERS, e.g. "--profile dotnet-common,dotnet-sampled-thread-time".
 # --perf samples the server with perf (linux-perf) over the second half of the timed window and prints its CPU by
 # library and the top symbols (JIT code named through DOTNET_PerfMapEnabled). Everything it starts is stopped by pid
-# on exit.
+# on exit. SERVER_DLL=path runs another build of the server (e.g. a ReadyToRun publish) in the same harness.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF=""
@@ -50,7 +51,7 @@ trap cleanup EXIT
 
 dotnet build -c Release src/IoTFireAlert.Server -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
 dotnet build -c Release bench/IoTFireAlert.LoadProbe -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
-SERVER_DLL=src/IoTFireAlert.Server/bin/Release/net10.0/IoTFireAlert.Server.dll
+SERVER_DLL=${SERVER_DLL:-src/IoTFireAlert.Server/bin/Release/net10.0/IoTFireAlert.Server.dll}
 PROBE_DLL=bench/IoTFireAlert.LoadProbe/bin/Release/net10.0/IoTFireAlert.LoadProbe.dll
 python3 bench/load/devices.py "$WORK" 50000 "$((SECONDS_TIMED * 20))"
 
@@ -99,6 +100,7 @@ fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(messages) T1=$(date +%s.%N)
+curl -sf "$URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
 awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
 if [ -n "$TRACE" ]; then

@@ -18,6 +18,14 @@ public sealed class SqliteTelemetryOptions
     /// </summary>
     public int MaxPendingBatches { get; set; } = 4096;
 
+    /// <summary>
+    /// How long the writer lets rows gather after the first arrives at an idle queue before it commits
+    /// them: each commit writes every page it touched (a report's index page is rarely shared with another
+    /// report's), so fewer, larger transactions write fewer pages. Rows become readable this much later; zero
+    /// commits at once. A writer that is behind never waits: its transactions are large already.
+    /// </summary>
+    public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -39,6 +47,11 @@ public sealed class SqliteTelemetryOptions
         if (MaxPendingBatches <= 0)
         {
             errors.Add($"Telemetry:Sqlite:MaxPendingBatches must be positive (is {MaxPendingBatches}).");
+        }
+
+        if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Telemetry:Sqlite:CommitDelay must be between 0 and 1 s (is {CommitDelay}).");
         }
 
         return errors;

@@ -94,6 +94,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// </summary>
     private const int TagsCacheLimit = 1 << 18;
 
+    /// <summary>Write calls per transaction at most, so a backlog is committed in steps.</summary>
+    private const int MaxRowBatchesPerTransaction = 1024;
+
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
@@ -114,6 +117,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private long _pointsWritten;
     private long _rowsDeleted;
     private long _rowsLost;
+    private long _commits;
 
     /// <param name="options">The bound <c>Telemetry:Sqlite</c> section.</param>
     /// <param name="timeProvider">Clock for the retention sweep.</param>
@@ -185,6 +189,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     /// <summary>Rows (reports, positions, alarm events) lost because their transaction failed.</summary>
     public long RowsLost => Volatile.Read(ref _rowsLost);
+
+    /// <summary>Transactions committed: with <see cref="PointsWritten"/>, how well writes are grouped.</summary>
+    public long Commits => Volatile.Read(ref _commits);
 
     public ValueTask WriteReadingsAsync(DecodedBatch batch, ReadOnlyMemory<DeviceTags?> devices, long receivedUnixMs, CancellationToken cancellationToken = default)
     {
@@ -326,7 +333,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             }
 
             // Drain what is queued into one transaction: one commit for many calls.
-            while (pending.Count < 256 && reader.TryRead(out var rows))
+            while (pending.Count < MaxRowBatchesPerTransaction && reader.TryRead(out var rows))
             {
                 pending.Add(rows);
             }
@@ -353,6 +360,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
                 {
                     sweepDue.Dispose();
                     return;
+                }
+
+                if (_options.CommitDelay > TimeSpan.Zero)
+                {
+                    // The queue was empty: let more rows join this transaction (a real-clock pause, not
+                    // the sweep's TimeProvider: it paces writes, it is not a time the store reports).
+                    await Task.Delay(_options.CommitDelay).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (sweepDue.IsCancellationRequested)
@@ -381,6 +395,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             _transaction.Begin();
             Insert(batches);
             _transaction.Commit();
+            Interlocked.Increment(ref _commits);
         }
         catch (SqliteException e)
         {

@@ -109,6 +109,40 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WritesArrivingWithinTheCommitDelay_AreCommittedInOneTransaction()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.CommitDelay = TimeSpan.FromMilliseconds(500);
+        await using var store = new SqliteTelemetryStore(options);
+        await store.FlushAsync();
+        await Task.Delay(50); // the writer is idle: the next write is the first of a new group
+        var before = store.Commits;
+        var batch = new DecodedBatch();
+        async Task WriteAsync(int i)
+        {
+            batch.Clear();
+            ref var report = ref batch.BeginReport("SD-1");
+            report.Flags = ReportFlags.HasTimestamp;
+            report.TimestampUnixMs = t0 + i;
+            batch.Add(new Reading(Signal.SmokeAlarm, 0));
+            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
+        }
+
+        await WriteAsync(0);
+        await Task.Delay(100); // committing at once, the first write would be a transaction of its own
+        for (var i = 1; i < 50; i++)
+        {
+            await WriteAsync(i);
+        }
+
+        await store.FlushAsync();
+        Assert.Equal(before + 1, store.Commits);
+        Assert.Equal(50, store.PointsWritten);
+        Assert.Equal(50, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 50))).Count);
+    }
+
+    [Fact]
     public async Task Sweep_RowsOlderThanRetention_AreDeleted()
     {
         var now = DateTimeOffset.UtcNow;
@@ -273,9 +307,11 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     [Fact]
     public void Options_Invalid_ClearMessages()
     {
-        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero }.Validate();
+        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1) }.Validate();
 
         Assert.Contains(errors, e => e.Contains("Path", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Retention", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("CommitDelay", StringComparison.Ordinal));
+        Assert.Empty(new SqliteTelemetryOptions().Validate());
     }
 }
