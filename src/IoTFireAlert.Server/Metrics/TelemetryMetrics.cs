@@ -18,7 +18,8 @@ public sealed class TelemetryMetrics(TelemetryStore store) : IMetricsSource
                 writer.Counter("iotfire_telemetry_points_written_total", "Values the embedded store wrote (reading fields, positions, alarm events).", sqlite.PointsWritten)
                     .Counter("iotfire_telemetry_rows_lost_total", "Rows the embedded store lost to a failed transaction (each failure is also a dead letter).", sqlite.RowsLost)
                     .Counter("iotfire_telemetry_rows_deleted_total", "Rows the retention sweep removed.", sqlite.RowsDeleted)
-                    .Counter("iotfire_telemetry_commits_total", "Transactions the embedded store committed (writes gathered for Telemetry:Sqlite:CommitDelay go in one).", sqlite.Commits);
+                    .Counter("iotfire_telemetry_commits_total", "Transactions the embedded store committed (writes gathered for Telemetry:Sqlite:CommitDelay go in one).", sqlite.Commits)
+                    .Counter("iotfire_telemetry_checkpoints_total", "Times the embedded store's write-ahead log was copied into its database file (off the writer's thread).", sqlite.Checkpoints);
                 break;
             case InfluxDbTelemetrySink influx:
                 var m = influx.Writer.Metrics;

@@ -23,6 +23,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
+        PRAGMA wal_autocheckpoint = 16384;
         CREATE TABLE IF NOT EXISTS reading_tags (
             id          INTEGER PRIMARY KEY,
             measurement TEXT    NOT NULL,
@@ -97,6 +98,12 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// <summary>Write calls per transaction at most, so a backlog is committed in steps.</summary>
     private const int MaxRowBatchesPerTransaction = 1024;
 
+    /// <summary>
+    /// How often the checkpointer copies the log into the database file; the writer's own automatic
+    /// checkpoint (<c>wal_autocheckpoint</c> in <see cref="Schema"/>, 64 MiB of log) only runs if it falls behind.
+    /// </summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
@@ -114,6 +121,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _positionInsert;
     private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _alarmInsert;
     private readonly Action<Exception, int>? _writeFailed;
+    private readonly WalCheckpointer _checkpointer;
     private long _pointsWritten;
     private long _rowsDeleted;
     private long _rowsLost;
@@ -173,6 +181,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             "$m", "$d", "$k", "$v", "$s", "$g");
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
+        _checkpointer = new WalCheckpointer(_connectionString, () => Commits, CheckpointInterval, writeFailed);
         _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
         {
             SingleReader = true,
@@ -192,6 +201,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     /// <summary>Transactions committed: with <see cref="PointsWritten"/>, how well writes are grouped.</summary>
     public long Commits => Volatile.Read(ref _commits);
+
+    /// <summary>Times the log was copied into the database file off the writer's thread.</summary>
+    public long Checkpoints => _checkpointer.Checkpoints;
 
     public ValueTask WriteReadingsAsync(DecodedBatch batch, ReadOnlyMemory<DeviceTags?> devices, long receivedUnixMs, CancellationToken cancellationToken = default)
     {
@@ -294,6 +306,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _rowInsert.Dispose();
         _transaction.Dispose();
         foreach (var command in (SqliteCommand[])[_tagsUpsert.Command, _positionInsert.Command, _alarmInsert.Command])

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IoTFireAlert.Ingestion.Alarms;
 using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Telemetry.Points;
@@ -140,6 +141,63 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal(before + 1, store.Commits);
         Assert.Equal(50, store.PointsWritten);
         Assert.Equal(50, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 50))).Count);
+    }
+
+    [Fact]
+    public async Task CommittedRows_ReachTheDatabaseFile_WithoutTheWriterCheckpointing()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        await using var store = new SqliteTelemetryStore(Options());
+        var batch = new DecodedBatch();
+        for (var i = 0; i < 200; i++)
+        {
+            batch.Clear();
+            ref var report = ref batch.BeginReport("SD-1");
+            report.Flags = ReportFlags.HasTimestamp;
+            report.TimestampUnixMs = t0 + i;
+            batch.Add(new Reading(Signal.SmokeAlarm, 0));
+            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
+        }
+
+        await store.FlushAsync();
+
+        // A few dozen pages of log: far under the writer's own automatic checkpoint, so only the
+        // checkpointer can have copied them. The database file alone (no log beside it) must hold the rows.
+        var copy = Path.Combine(_dir, "file-only.db");
+        var inFile = 0L;
+        for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(10) && inFile < 200; await Task.Delay(100))
+        {
+            File.Copy(Path.Combine(_dir, "telemetry.db"), copy, overwrite: true);
+            inFile = RowsInFile(copy);
+        }
+
+        Assert.Equal(200, inFile);
+        Assert.True(store.Checkpoints > 0);
+    }
+
+    [Fact]
+    public async Task DisposedTwice_SecondIsHarmless()
+    {
+        var store = new SqliteTelemetryStore(Options());
+        await store.FlushAsync();
+        await store.DisposeAsync();
+
+        await store.DisposeAsync(); // the host's container disposes what its owner already has
+    }
+
+    private static long RowsInFile(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_row'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            return 0;
+        }
+
+        command.CommandText = "SELECT COUNT(*) FROM reading_row";
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]
