@@ -273,7 +273,7 @@ drive() {
 # backlog, drained before the next. The rate is the last step that kept up, or 95 % of what the
 # partitions processed per second in the step that fell behind, whichever is higher; if the driver itself
 # falls short of a step's rate, the search stops at what the server processed in that step. Then one
-# longer run at that rate confirms it (below).
+# to three 30-s runs confirm it (below).
 # measure NAME RATE SECONDS DRAIN: drives RATE for SECONDS, then sets sent, processed (by the end of
 # the drive) and capacity (processed per second), and waits up to DRAIN s for the backlog to go.
 measure() {
