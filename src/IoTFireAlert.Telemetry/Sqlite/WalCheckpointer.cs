@@ -59,6 +59,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private async Task RunAsync()
     {
         var checkpointedAt = -1L;
+        var failing = false;
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -76,16 +77,25 @@ internal sealed class WalCheckpointer : IAsyncDisposable
                 continue;
             }
 
+            // Tried again only after new commits, and a failing disk is reported once per streak, not
+            // five times a second; the writer's own checkpoint is still there behind this one.
+            checkpointedAt = commits;
             try
             {
-                // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+                // PASSIVE: copies what no reader still needs, never waits for the writer or readers
+                // (a checkpoint it could not finish is a row saying so, not an error).
                 using var result = _checkpoint.ExecuteReader();
-                checkpointedAt = commits;
                 Interlocked.Increment(ref _checkpoints);
+                failing = false;
             }
             catch (SqliteException e)
             {
-                _failed?.Invoke(e, 0);
+                if (!failing)
+                {
+                    _failed?.Invoke(e, 0);
+                }
+
+                failing = true;
             }
         }
     }
