@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -10,6 +11,12 @@ namespace IoTFireAlert.Server.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
+    private const int PragmasWithoutForeignKeys = 1;
+    private const int PragmasWithForeignKeys = 2;
+
+    /// <summary>Which pragmas each pooled native connection has had (by its handle, which lives as long as it does).</summary>
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, StrongBox<int>> s_pragmasApplied = new();
+
     private readonly string _connectionString;
     private readonly string _synchronous;
 
@@ -46,7 +53,13 @@ public sealed class SqliteDatabase
         connection.Open();
         // NORMAL in WAL mode survives a process crash (kill -9): a committed transaction is in the
         // WAL file before commit returns. FULL also survives power loss, at a cost per commit.
-        connection.Execute($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+        var applied = PragmasApplied(connection);
+        if (applied.Value < PragmasWithForeignKeys)
+        {
+            connection.Execute($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+            applied.Value = PragmasWithForeignKeys;
+        }
+
         return connection;
     }
 
@@ -54,9 +67,24 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
+        var applied = PragmasApplied(connection);
+        if (applied.Value < PragmasWithoutForeignKeys)
+        {
+            await connection.ExecuteAsync($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
+            applied.Value = PragmasWithoutForeignKeys;
+        }
+
         return connection;
     }
+
+    /// <summary>
+    /// Which of the pragmas of Open / OpenAsync the pooled native connection behind <paramref name="connection"/> has
+    /// had; they last as long as it does, and one caller at a time holds it. Running them on every open
+    /// cost a command per open: two statements prepared and a weak GC handle (Microsoft.Data.Sqlite
+    /// tracks each command), handles whose clean-up lengthened the collections under load.
+    /// </summary>
+    private static StrongBox<int> PragmasApplied(SqliteConnection connection) =>
+        s_pragmasApplied.GetValue(connection.Handle!, _ => new StrongBox<int>());
 
     public void ApplySchema()
     {
