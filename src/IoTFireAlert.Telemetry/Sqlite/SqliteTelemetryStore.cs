@@ -126,6 +126,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private long _rowsDeleted;
     private long _rowsLost;
     private long _commits;
+    private int _disposed;
 
     /// <param name="options">The bound <c>Telemetry:Sqlite</c> section.</param>
     /// <param name="timeProvider">Clock for the retention sweep.</param>
@@ -304,6 +305,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     public async ValueTask DisposeAsync()
     {
+        // Disposed twice in the server: by its TelemetryStore and by the host's container, which owns
+        // what its factory registration returned (the sink).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         await _checkpointer.DisposeAsync().ConfigureAwait(false);

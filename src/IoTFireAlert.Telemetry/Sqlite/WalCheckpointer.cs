@@ -20,7 +20,6 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _checkpoints;
-    private int _disposed;
 
     /// <param name="connectionString">The store's database.</param>
     /// <param name="commits">The writer's commit count: a pass runs only when it has moved.</param>
@@ -38,17 +37,11 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Passes that copied the log into the database file.</summary>
+    /// <summary>Checkpoint passes run (each copies what it can of the log into the database file).</summary>
     public long Checkpoints => Volatile.Read(ref _checkpoints);
 
     public async ValueTask DisposeAsync()
     {
-        // The store may be disposed twice (by its owner and by the host's container).
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await _checkpoint.DisposeAsync().ConfigureAwait(false);
