@@ -119,22 +119,12 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await store.FlushAsync();
         await Task.Delay(50); // the writer is idle: the next write is the first of a new group
         var before = store.Commits;
-        var batch = new DecodedBatch();
-        async Task WriteAsync(int i)
-        {
-            batch.Clear();
-            ref var report = ref batch.BeginReport("SD-1");
-            report.Flags = ReportFlags.HasTimestamp;
-            report.TimestampUnixMs = t0 + i;
-            batch.Add(new Reading(Signal.SmokeAlarm, 0));
-            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
-        }
 
-        await WriteAsync(0);
+        await WriteSmokeReportAsync(store, t0);
         await Task.Delay(100); // committing at once, the first write would be a transaction of its own
         for (var i = 1; i < 50; i++)
         {
-            await WriteAsync(i);
+            await WriteSmokeReportAsync(store, t0 + i);
         }
 
         await store.FlushAsync();
@@ -148,15 +138,9 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
         await using var store = new SqliteTelemetryStore(Options());
-        var batch = new DecodedBatch();
         for (var i = 0; i < 200; i++)
         {
-            batch.Clear();
-            ref var report = ref batch.BeginReport("SD-1");
-            report.Flags = ReportFlags.HasTimestamp;
-            report.TimestampUnixMs = t0 + i;
-            batch.Add(new Reading(Signal.SmokeAlarm, 0));
-            await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
+            await WriteSmokeReportAsync(store, t0 + i);
         }
 
         await store.FlushAsync();
@@ -185,19 +169,38 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await store.DisposeAsync(); // the host's container disposes what its owner already has
     }
 
+    /// <summary>One report of the smoke detector SD-1 at <paramref name="timeMs"/>, as one write call.</summary>
+    private async Task WriteSmokeReportAsync(SqliteTelemetryStore store, long timeMs)
+    {
+        var batch = new DecodedBatch();
+        ref var report = ref batch.BeginReport("SD-1");
+        report.Flags = ReportFlags.HasTimestamp;
+        report.TimestampUnixMs = timeMs;
+        batch.Add(new Reading(Signal.SmokeAlarm, 0));
+        await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
+    }
+
+    /// <summary>Rows in a copy of the database file alone; 0 while the copy caught a checkpoint half-way (a torn file).</summary>
     private static long RowsInFile(string path)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_row'";
-        if ((long)command.ExecuteScalar()! == 0)
+        try
+        {
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_row'";
+            if ((long)command.ExecuteScalar()! == 0)
+            {
+                return 0;
+            }
+
+            command.CommandText = "SELECT COUNT(*) FROM reading_row";
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
         {
             return 0;
         }
-
-        command.CommandText = "SELECT COUNT(*) FROM reading_row";
-        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]
