@@ -67,7 +67,9 @@ public sealed class AlarmWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var connection = await _database.OpenAsync(stoppingToken).ConfigureAwait(false);
+        await using var sqlite = await _database.OpenAsync(stoppingToken).ConfigureAwait(false);
+        // Its statements are prepared once and reused: tens of them per alarm, for the writer's whole life.
+        await using var connection = new PreparedStatementConnection(sqlite);
         _lifecycle.Warm(connection, _clock.GetUtcNow().ToUnixTimeMilliseconds());
         var batch = new List<AlarmWork>(_options.MaxBatch);
         var events = new List<AlarmEvent>();
@@ -114,7 +116,7 @@ public sealed class AlarmWriter : BackgroundService
 
     private Channel<AlarmWork> Lane(AlarmWork work) => work is DeviceVerdicts ? _verdicts : _followUps;
 
-    private bool TryCommit(Microsoft.Data.Sqlite.SqliteConnection connection, List<AlarmWork> batch, List<AlarmEvent> events, List<long> outboxAdded, out Exception? error)
+    private bool TryCommit(PreparedStatementConnection connection, List<AlarmWork> batch, List<AlarmEvent> events, List<long> outboxAdded, out Exception? error)
     {
         events.Clear();
         outboxAdded.Clear();
@@ -122,7 +124,7 @@ public sealed class AlarmWriter : BackgroundService
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         try
         {
-            using var transaction = connection.BeginTransaction();
+            using var transaction = connection.Inner.BeginTransaction();
             for (var i = 0; i < batch.Count; i++)
             {
                 switch (batch[i])
@@ -182,7 +184,7 @@ public sealed class AlarmWriter : BackgroundService
         return true;
     }
 
-    private void CommitAlone(Microsoft.Data.Sqlite.SqliteConnection connection, AlarmWork item, List<AlarmEvent> events, List<long> outboxAdded, CancellationToken stoppingToken)
+    private void CommitAlone(PreparedStatementConnection connection, AlarmWork item, List<AlarmEvent> events, List<long> outboxAdded, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
