@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using IoTFireAlert.Server.Alarms;
 using IoTFireAlert.Server.DeadLetters;
@@ -45,120 +46,179 @@ public sealed class OutboxDeliverer : BackgroundService, IMetricsSource
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // One connection for the deliverer's life, its statements prepared once; attempts run side by
+        // side but only this loop touches the database: it records what finished, then reads what is due.
+        await using var sqlite = await _database.OpenAsync(stoppingToken);
+        await using var connection = new PreparedStatementConnection(sqlite);
         using var slots = new SemaphoreSlim(_options.Concurrency);
+        // Pushes being attempted or whose outcome is not recorded yet: not due again meanwhile.
         var inFlight = new HashSet<long>();
-        while (!stoppingToken.IsCancellationRequested)
+        var finished = new ConcurrentQueue<Attempt>();
+        try
         {
-            IReadOnlyList<OutboxEntry> due;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                List<OutboxEntry> due;
+                try
+                {
+                    Record(connection, finished, inFlight);
+                    due = Due(connection, inFlight);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    _logger.LogError(e, "reading or updating the outbox failed; retrying");
+                    await Task.Delay(1000, stoppingToken);
+                    continue;
+                }
+
+                foreach (var entry in due)
+                {
+                    await slots.WaitAsync(stoppingToken);
+                    inFlight.Add(entry.Id);
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            var error = await AttemptAsync(entry, stoppingToken);
+                            finished.Enqueue(new Attempt(entry, error, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+                        }
+                        finally
+                        {
+                            slots.Release();
+                            _signal.Notify();
+                        }
+                    }, stoppingToken);
+                }
+
+                await _signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+        finally
+        {
+            // Attempts that finished before the stop are recorded; the others are tried again at the next start.
             try
             {
-                due = await DueAsync(inFlight, stoppingToken);
+                Record(connection, finished, inFlight);
             }
             catch (Microsoft.Data.Sqlite.SqliteException e)
             {
-                _logger.LogError(e, "reading the outbox failed; retrying");
-                await Task.Delay(1000, stoppingToken);
-                continue;
+                _logger.LogError(e, "recording the last push outcomes failed; they will be pushed again at the next start");
             }
-
-            foreach (var entry in due)
-            {
-                await slots.WaitAsync(stoppingToken);
-                lock (inFlight)
-                {
-                    inFlight.Add(entry.Id);
-                }
-
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await DeliverAsync(entry, stoppingToken);
-                    }
-                    finally
-                    {
-                        lock (inFlight)
-                        {
-                            inFlight.Remove(entry.Id);
-                        }
-
-                        slots.Release();
-                        _signal.Notify();
-                    }
-                }, stoppingToken);
-            }
-
-            await _signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
         }
     }
 
-    private async Task<IReadOnlyList<OutboxEntry>> DueAsync(HashSet<long> inFlight, CancellationToken cancellationToken)
+    private List<OutboxEntry> Due(PreparedStatementConnection connection, HashSet<long> inFlight)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var rows = await connection.QueryAsync<OutboxEntry>(new CommandDefinition(
+        var rows = connection.Query<OutboxEntry>(
             "SELECT id AS Id, alarm_id AS AlarmId, channel AS Channel, target AS Target, body AS Body, idempotency_key AS IdempotencyKey, attempts AS Attempts " +
             "FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 256",
-            new { now }, cancellationToken: cancellationToken));
-        lock (inFlight)
+            new { now });
+        return rows.Where(r => !inFlight.Contains(r.Id)).ToList();
+    }
+
+    /// <summary>One push attempt: null when delivered, else why not.</summary>
+    private async Task<string?> AttemptAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    {
+        if (!_channels.TryGetValue(entry.Channel, out var channel))
         {
-            return rows.Where(r => !inFlight.Contains(r.Id)).ToList();
+            return $"no push channel '{entry.Channel}' is configured";
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.AttemptTimeoutSeconds));
+        try
+        {
+            return await channel.DeliverAsync(entry, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return $"timed out after {_options.AttemptTimeoutSeconds} s";
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException)
+        {
+            return e.Message;
         }
     }
 
-    private async Task DeliverAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    /// <summary>
+    /// Writes the outcomes of finished attempts in one transaction, then lets their pushes be due again.
+    /// If it fails they stay queued and are written at the next turn.
+    /// </summary>
+    private void Record(PreparedStatementConnection connection, ConcurrentQueue<Attempt> finished, HashSet<long> inFlight)
     {
-        string? error;
-        if (!_channels.TryGetValue(entry.Channel, out var channel))
+        if (finished.IsEmpty)
         {
-            error = $"no push channel '{entry.Channel}' is configured";
+            return;
+        }
+
+        var attempts = new List<Attempt>();
+        using (var transaction = connection.Inner.BeginTransaction())
+        {
+            foreach (var attempt in finished)
+            {
+                Record(connection, transaction, attempt);
+                attempts.Add(attempt);
+            }
+
+            transaction.Commit();
+        }
+
+        foreach (var attempt in attempts)
+        {
+            finished.TryDequeue(out _);
+            inFlight.Remove(attempt.Entry.Id);
+            Count(attempt);
+        }
+    }
+
+    private void Record(PreparedStatementConnection connection, System.Data.IDbTransaction transaction, Attempt attempt)
+    {
+        var (entry, error, now) = attempt;
+        var attempts = entry.Attempts + 1;
+        if (error is null)
+        {
+            connection.Execute("UPDATE outbox SET delivered_at = @now, attempts = @attempts, last_error = NULL WHERE id = @Id", new { now, attempts, entry.Id }, transaction);
+            connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'pushed', @Channel, @Target)",
+                new { entry.AlarmId, now, entry.Channel, entry.Target }, transaction);
+        }
+        else if (attempts >= _options.MaxAttempts)
+        {
+            connection.Execute("UPDATE outbox SET failed_at = @now, attempts = @attempts, last_error = @error WHERE id = @Id", new { now, attempts, error, entry.Id }, transaction);
+            connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'push failed', @Channel, @detail)",
+                new { entry.AlarmId, now, entry.Channel, detail = $"{entry.Target}: given up after {attempts} attempts: {error}" }, transaction);
         }
         else
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(_options.AttemptTimeoutSeconds));
-            try
-            {
-                error = await channel.DeliverAsync(entry, timeout.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                error = $"timed out after {_options.AttemptTimeoutSeconds} s";
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException)
-            {
-                error = e.Message;
-            }
+            // Exponential back-off with full jitter: retries from many failing targets do not line up.
+            var ceiling = Math.Min(_options.MaxRetrySeconds, _options.FirstRetrySeconds * Math.Pow(2, attempts - 1));
+            var delayMs = (long)(1000 * (ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2));
+            connection.Execute("UPDATE outbox SET attempts = @attempts, last_error = @error, next_attempt_at = @next WHERE id = @Id",
+                new { attempts, error, next = now + delayMs, entry.Id }, transaction);
         }
+    }
 
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await _database.OpenAsync(CancellationToken.None);
+    /// <summary>Counts a recorded outcome; a push given up becomes a dead letter.</summary>
+    private void Count(Attempt attempt)
+    {
+        var (entry, error, _) = attempt;
         var attempts = entry.Attempts + 1;
         if (error is null)
         {
             Interlocked.Increment(ref _delivered);
-            await connection.ExecuteAsync("UPDATE outbox SET delivered_at = @now, attempts = @attempts, last_error = NULL WHERE id = @Id", new { now, attempts, entry.Id });
-            await connection.ExecuteAsync("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'pushed', @Channel, @Target)",
-                new { entry.AlarmId, now, entry.Channel, entry.Target });
-            return;
         }
-
-        if (attempts >= _options.MaxAttempts)
+        else if (attempts >= _options.MaxAttempts)
         {
             Interlocked.Increment(ref _givenUp);
-            await connection.ExecuteAsync("UPDATE outbox SET failed_at = @now, attempts = @attempts, last_error = @error WHERE id = @Id", new { now, attempts, error, entry.Id });
-            await connection.ExecuteAsync("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'push failed', @Channel, @detail)",
-                new { entry.AlarmId, now, entry.Channel, detail = $"{entry.Target}: given up after {attempts} attempts: {error}" });
             _deadLetters.Add(entry.Target, "push", null, null, $"push to {entry.Target} given up after {attempts} attempts: {error}", System.Text.Encoding.UTF8.GetBytes(entry.Body));
             _logger.LogError("push {Id} to {Target} given up after {Attempts} attempts: {Error}", entry.Id, entry.Target, attempts, error);
-            return;
         }
-
-        Interlocked.Increment(ref _failedAttempts);
-        // Exponential back-off with full jitter: retries from many failing targets do not line up.
-        var ceiling = Math.Min(_options.MaxRetrySeconds, _options.FirstRetrySeconds * Math.Pow(2, attempts - 1));
-        var delayMs = (long)(1000 * (ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2));
-        await connection.ExecuteAsync("UPDATE outbox SET attempts = @attempts, last_error = @error, next_attempt_at = @next WHERE id = @Id",
-            new { attempts, error, next = now + delayMs, entry.Id });
+        else
+        {
+            Interlocked.Increment(ref _failedAttempts);
+        }
     }
+
+    /// <summary>A finished push attempt: its entry, null when delivered or else why not, and when it ended.</summary>
+    private sealed record Attempt(OutboxEntry Entry, string? Error, long EndedAtMs);
 }
