@@ -48,6 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . bench/lib/broker.sh
+scripts/install-deps.sh mosquitto:mosquitto || { echo "Mosquitto is needed (scripts/install-deps.sh said why above)" >&2; exit 1; }
 
 dotnet build -c Release src/IoTFireAlert.Server -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
 dotnet build -c Release bench/IoTFireAlert.LoadProbe -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
