@@ -103,6 +103,8 @@ public static class ServerHost
         services.AddSingleton<AlarmLifecycle>();
 
         AddHosted<AlarmWriter>(services);
+        AddHosted<DatabaseCheckpointer>(services);
+        services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<DatabaseCheckpointer>());
         AddHosted<DeadLetterStore>(services);
         AddHosted<UnknownDeviceQuarantine>(services);
         services.AddSingleton<IMetricsSource, AlarmMetrics>();

@@ -17,6 +17,13 @@ public sealed class SqliteDatabase
     /// <summary>Which pragmas each pooled native connection has had (by its handle, which lives as long as it does).</summary>
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, StrongBox<int>> s_pragmasApplied = new();
 
+    /// <summary>
+    /// A writer copies the log into the database file itself (and syncs both, 8-20 ms here) only past
+    /// 64 MiB of log: <see cref="DatabaseCheckpointer"/> does it off their path every 200 ms. Without
+    /// it (tools, tests) the log simply grows that far before a writer checkpoints.
+    /// </summary>
+    private const string Checkpoint = "PRAGMA wal_autocheckpoint = 16384;";
+
     private readonly string _connectionString;
     private readonly string _synchronous;
 
@@ -47,6 +54,9 @@ public sealed class SqliteDatabase
 
     public string Path { get; }
 
+    /// <summary>For connections that need none of the pragmas (the checkpointer's).</summary>
+    internal string ConnectionString => _connectionString;
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -56,7 +66,7 @@ public sealed class SqliteDatabase
         var applied = PragmasApplied(connection);
         if (applied.Value < PragmasWithForeignKeys)
         {
-            connection.Execute($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;");
+            connection.Execute($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000; {Checkpoint} PRAGMA foreign_keys = ON;");
             applied.Value = PragmasWithForeignKeys;
         }
 
@@ -70,7 +80,7 @@ public sealed class SqliteDatabase
         var applied = PragmasApplied(connection);
         if (applied.Value < PragmasWithoutForeignKeys)
         {
-            await connection.ExecuteAsync($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
+            await connection.ExecuteAsync($"PRAGMA synchronous = {_synchronous}; PRAGMA busy_timeout = 30000; {Checkpoint}").ConfigureAwait(false);
             applied.Value = PragmasWithoutForeignKeys;
         }
 

@@ -182,7 +182,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             "$m", "$d", "$k", "$v", "$s", "$g");
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
-        _checkpointer = new WalCheckpointer(_connectionString, () => Commits, CheckpointInterval, writeFailed);
+        _checkpointer = new WalCheckpointer(_connectionString, CheckpointInterval, writeFailed);
         _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
         {
             SingleReader = true,

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using IoTFireAlert.Ingestion.Alarms;
 using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Telemetry.Points;
 using IoTFireAlert.Telemetry.Sqlite;
+using IoTFireAlert.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace IoTFireAlert.Telemetry.Tests.Sqlite;
@@ -147,14 +147,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
 
         // A few dozen pages of log: far under the writer's own automatic checkpoint, so only the
         // checkpointer can have copied them. The database file alone (no log beside it) must hold the rows.
-        var copy = Path.Combine(_dir, "file-only.db");
-        var inFile = 0L;
-        for (var wait = Stopwatch.StartNew(); wait.Elapsed < TimeSpan.FromSeconds(10) && inFile < 200; await Task.Delay(100))
-        {
-            File.Copy(Path.Combine(_dir, "telemetry.db"), copy, overwrite: true);
-            inFile = RowsInFile(copy);
-        }
-
+        var inFile = await DatabaseFileRows.WaitForAsync(Path.Combine(_dir, "telemetry.db"), "reading_row", 200, TimeSpan.FromSeconds(10));
         Assert.Equal(200, inFile);
         Assert.True(store.Checkpoints > 0);
     }
@@ -178,29 +171,6 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         report.TimestampUnixMs = timeMs;
         batch.Add(new Reading(Signal.SmokeAlarm, 0));
         await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
-    }
-
-    /// <summary>Rows in a copy of the database file alone; 0 while the copy caught a checkpoint half-way (a torn file).</summary>
-    private static long RowsInFile(string path)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        try
-        {
-            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_row'";
-            if ((long)command.ExecuteScalar()! == 0)
-            {
-                return 0;
-            }
-
-            command.CommandText = "SELECT COUNT(*) FROM reading_row";
-            return (long)command.ExecuteScalar()!;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
-        {
-            return 0;
-        }
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+using Dapper;
+using IoTFireAlert.Server.Storage;
+using IoTFireAlert.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IoTFireAlert.Server.Tests.SqliteStorage;
+
+public sealed class DatabaseCheckpointerTests : IDisposable
+{
+    // ~4 pages each: 400 commits make ~1,600 pages of log, past SQLite's default automatic checkpoint (1,000).
+    private const int Commits = 400;
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "iotfire-ckpt-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Writers_LeaveTheLogToTheCheckpointer_WhichCopiesItIntoTheFile()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "iotfire.db"));
+        database.ApplySchema();
+        await WriteAsync(database);
+
+        // The writers did not checkpoint on their own: the file alone has none of the rows yet.
+        Assert.Equal(0, DatabaseFileRows.Count(database.Path, "note"));
+
+        using var checkpointer = new DatabaseCheckpointer(database, NullLogger<DatabaseCheckpointer>.Instance);
+        await checkpointer.StartAsync(CancellationToken.None);
+        Assert.Equal(Commits, await DatabaseFileRows.WaitForAsync(database.Path, "note", Commits, TimeSpan.FromSeconds(10)));
+        await checkpointer.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Commits, one by one, rows of a 16-KiB body each, through the connections the server's writers use.</summary>
+    private static async Task WriteAsync(SqliteDatabase database)
+    {
+        using (var connection = database.Open())
+        {
+            connection.Execute("CREATE TABLE note (body BLOB NOT NULL)");
+        }
+
+        var body = new byte[16 * 1024];
+        for (var i = 0; i < Commits; i++)
+        {
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync("INSERT INTO note (body) VALUES (@body)", new { body });
+        }
+    }
+}
