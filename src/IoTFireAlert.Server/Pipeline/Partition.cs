@@ -60,13 +60,20 @@ public sealed class Partition
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var reader = _inbox.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // The wait itself takes no token: the channel reuses its one waiter only for waits that cannot be
+        // cancelled and allocates a new one for every other (a tenth of the server's garbage at 23,000
+        // messages a second). Stopping wakes an idle partition with a tick instead; a busy one sees the
+        // token at its next tick or batch.
+        using var wake = cancellationToken.UnsafeRegister(static inbox => ((ChannelWriter<IngressMessage>)inbox!).TryWrite(IngressMessage.Tick(0)), _inbox.Writer);
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             // Drain what is there in one go: one wake-up per batch, not per message.
             while (reader.TryRead(out var message))
             {
                 if (message.IsTick)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     await TickAsync(message.ReceivedUnixMs, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
