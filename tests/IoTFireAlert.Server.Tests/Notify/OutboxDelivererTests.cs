@@ -73,26 +73,23 @@ public sealed class OutboxDelivererTests
 
     private static async Task<OutboxRow> WaitForOutboxAsync(AlarmWriterFixture f, long alarmId, Func<OutboxRow, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        OutboxRow Read()
         {
-            using (var connection = f.Database.Open())
-            {
-                var row = connection.QuerySingle<OutboxRow>(
-                    "SELECT attempts AS Attempts, delivered_at AS DeliveredAt, failed_at AS FailedAt, last_error AS LastError FROM outbox WHERE alarm_id = @alarmId", new { alarmId });
-                if (done(row))
-                {
-                    // Past the point of interest: a wrongly repeated attempt would have had time to show.
-                    await Task.Delay(300);
-                    return connection.QuerySingle<OutboxRow>(
-                        "SELECT attempts AS Attempts, delivered_at AS DeliveredAt, failed_at AS FailedAt, last_error AS LastError FROM outbox WHERE alarm_id = @alarmId", new { alarmId });
-                }
+            using var connection = f.Database.Open();
+            return connection.QuerySingle<OutboxRow>(
+                "SELECT attempts AS Attempts, delivered_at AS DeliveredAt, failed_at AS FailedAt, last_error AS LastError FROM outbox WHERE alarm_id = @alarmId", new { alarmId });
+        }
 
-                Assert.True(DateTime.UtcNow < deadline, $"outbox row of alarm {alarmId} never reached the expected state; last: {row}");
-            }
-
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        for (var row = Read(); !done(row); row = Read())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"outbox row of alarm {alarmId} never reached the expected state; last: {row}");
             await Task.Delay(50);
         }
+
+        // Past the point of interest: a wrongly repeated attempt would have had time to show.
+        await Task.Delay(300);
+        return Read();
     }
 
     private sealed record OutboxRow(long Attempts, long? DeliveredAt, long? FailedAt, string? LastError);
