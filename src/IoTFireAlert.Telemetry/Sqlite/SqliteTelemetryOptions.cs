@@ -26,6 +26,13 @@ public sealed class SqliteTelemetryOptions
     /// </summary>
     public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// The writer thread's Linux nice value, 0 (as the rest of the server) to 19: above 0 the store's work
+    /// yields the CPU to the alarm path on a busy machine and catches up when it is idle; a store that
+    /// falls behind still holds ingestion back through its queue.
+    /// </summary>
+    public int WriterNice { get; set; } = 10;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -52,6 +59,11 @@ public sealed class SqliteTelemetryOptions
         if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(1))
         {
             errors.Add($"Telemetry:Sqlite:CommitDelay must be between 0 and 1 s (is {CommitDelay}).");
+        }
+
+        if (WriterNice is < 0 or > 19)
+        {
+            errors.Add($"Telemetry:Sqlite:WriterNice must be between 0 and 19 (is {WriterNice}).");
         }
 
         return errors;

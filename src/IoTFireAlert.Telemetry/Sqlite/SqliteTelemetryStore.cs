@@ -182,13 +182,17 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             "$m", "$d", "$k", "$v", "$s", "$g");
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
-        _checkpointer = new WalCheckpointer(_connectionString, CheckpointInterval, writeFailed);
+        _checkpointer = new WalCheckpointer(_connectionString, CheckpointInterval, writeFailed, options.WriterNice);
         _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(RunAsync);
+        // A thread of its own at a lower priority: on a busy machine the store's work (SQLite, its log
+        // writes) yields to the alarm path's threads, and catches up when they are idle. At the same
+        // rate, 13,800 msg/s, with the store at normal priority alarms waited behind it (p99 83.6 ms
+        // against 15.9 with the time series discarded).
+        _loop = BackgroundThread.Start("telemetry-writer", options.WriterNice, Write);
     }
 
     /// <summary>Values written (reading fields, positions, alarm events): what the store was asked to keep.</summary>
@@ -202,6 +206,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     /// <summary>Transactions committed: with <see cref="PointsWritten"/>, how well writes are grouped.</summary>
     public long Commits => Volatile.Read(ref _commits);
+
+    /// <summary>The writer thread's nice value as the kernel reports it (<see cref="SqliteTelemetryOptions.WriterNice"/>; 0 off Linux).</summary>
+    public int WriterNice { get; private set; }
 
     /// <summary>Times the log was copied into the database file off the writer's thread.</summary>
     public long Checkpoints => _checkpointer.Checkpoints;
@@ -338,8 +345,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         return _channel.Writer.TryWrite(rows) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(rows, cancellationToken);
     }
 
-    private async Task RunAsync()
+    private void Write()
     {
+        WriterNice = BackgroundThread.CurrentThreadNice();
         var reader = _channel.Reader;
         var pending = new List<SqliteRowBatch>();
         Sweep();
@@ -374,10 +382,11 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             }
 
             // Sleep until rows arrive or the sweep falls due. One token for the whole sweep interval:
-            // a timer, a linked source and a WhenAny per wake-up were a tenth of the server's garbage.
+            // a timer and a linked source per wake-up were a tenth of the server's garbage.
             try
             {
-                if (!await reader.WaitToReadAsync(sweepDue.Token).ConfigureAwait(false))
+                var ready = reader.WaitToReadAsync(sweepDue.Token);
+                if (!(ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult()))
                 {
                     sweepDue.Dispose();
                     return;
@@ -387,7 +396,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
                 {
                     // The queue was empty: let more rows join this transaction (a real-clock pause, not
                     // the sweep's TimeProvider: it paces writes, it is not a time the store reports).
-                    await Task.Delay(_options.CommitDelay).ConfigureAwait(false);
+                    Thread.Sleep(_options.CommitDelay);
                 }
             }
             catch (OperationCanceledException) when (sweepDue.IsCancellationRequested)

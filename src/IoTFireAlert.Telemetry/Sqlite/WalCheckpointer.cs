@@ -24,7 +24,8 @@ public sealed class WalCheckpointer : IAsyncDisposable
     /// <param name="connectionString">The database.</param>
     /// <param name="interval">Time between passes; a pass runs only when another connection has committed since the last.</param>
     /// <param name="failed">Told when a pass failed (tried again after the next commit).</param>
-    public WalCheckpointer(string connectionString, TimeSpan interval, Action<Exception, int>? failed)
+    /// <param name="nice">Linux nice value of its thread (0: as the rest of the process).</param>
+    public WalCheckpointer(string connectionString, TimeSpan interval, Action<Exception, int>? failed, int nice = 0)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
@@ -35,7 +36,8 @@ public sealed class WalCheckpointer : IAsyncDisposable
         _dataVersion.CommandText = "PRAGMA data_version";
         _interval = interval;
         _failed = failed;
-        _loop = Task.Run(RunAsync);
+        // A thread of its own: a pass blocks in fsync for tens of milliseconds.
+        _loop = BackgroundThread.Start("wal-checkpoint", nice, CheckpointUntilStopped);
     }
 
     /// <summary>Checkpoint passes run (each copies what it can of the log into the database file).</summary>
@@ -51,21 +53,12 @@ public sealed class WalCheckpointer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync()
+    private void CheckpointUntilStopped()
     {
         var checkpointedAt = -1L;
         var failing = false;
-        while (!_stop.IsCancellationRequested)
+        while (!_stop.Token.WaitHandle.WaitOne(_interval))
         {
-            try
-            {
-                await Task.Delay(_interval, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             // Tried again only after new commits, and a failing disk is reported once per streak, not
             // five times a second; the writers' own checkpoint is still there behind this one.
             try

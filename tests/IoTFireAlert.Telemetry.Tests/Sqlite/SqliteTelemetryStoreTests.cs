@@ -153,6 +153,25 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Writer_RunsAtTheConfiguredNice_OnlyWhenAsked()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "the writer's priority is a Linux nice value; these tests run on Linux");
+        await using (var lowered = new SqliteTelemetryStore(Options()))
+        {
+            await WriteSmokeReportAsync(lowered, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await lowered.FlushAsync();
+            Assert.Equal(10, lowered.WriterNice); // as the kernel reports the writer thread's nice value
+            Assert.Single(await lowered.ReadAsync("SD-1", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
+        }
+
+        var normal = Options();
+        normal.WriterNice = 0;
+        await using var unchanged = new SqliteTelemetryStore(normal);
+        await unchanged.FlushAsync();
+        Assert.Equal(0, unchanged.WriterNice);
+    }
+
+    [Fact]
     public async Task DisposedTwice_SecondIsHarmless()
     {
         var store = new SqliteTelemetryStore(Options());
