@@ -188,10 +188,10 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        // A thread of its own at a lower priority: on a busy machine the store's work (SQLite, its log
-        // writes) yields to the alarm path's threads, and catches up when they are idle. At the same
-        // rate, 13,800 msg/s, with the store at normal priority alarms waited behind it (p99 83.6 ms
-        // against 15.9 with the time series discarded).
+        // A thread of its own (its transactions block; on a thread-pool worker, one of two on a two-core
+        // machine, they held up the alarm path) at a lower priority, so on a busy machine the store's
+        // work yields to the alarm path and catches up when it is idle. bench/load.sh's half phase at
+        // ~13,800 msg/s: alarm p99 83.6 ms with the writer on the pool, 20.3 ms here (bench/RESULTS.md).
         _loop = BackgroundThread.Start("telemetry-writer", options.WriterNice, Write);
     }
 
@@ -382,7 +382,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             }
 
             // Sleep until rows arrive or the sweep falls due. One token for the whole sweep interval:
-            // a timer and a linked source per wake-up were a tenth of the server's garbage.
+            // a timer, a linked source and a WhenAny per wake-up were a tenth of the server's garbage.
             try
             {
                 var ready = reader.WaitToReadAsync(sweepDue.Token);
