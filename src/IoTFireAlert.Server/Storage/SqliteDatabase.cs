@@ -19,12 +19,11 @@ public sealed class SqliteDatabase
 
     /// <summary>
     /// A writer copies the log into the database file itself (and syncs both, 8-20 ms here) only past
-    /// 64 MiB of log: <see cref="DatabaseCheckpointer"/> does it off their path every 200 ms. Without
-    /// it (tools, tests) the log simply grows that far before a writer checkpoints.
+    /// 64 MiB of log: <see cref="DatabaseCheckpointer"/> does it off their path. Without it (tools,
+    /// tests) the log simply grows that far before a writer checkpoints.
     /// </summary>
-    private const string Checkpoint = "PRAGMA wal_autocheckpoint = 16384;";
+    private const string Checkpoint = Telemetry.Sqlite.WalCheckpointer.WriterBackstopPragma;
 
-    private readonly string _connectionString;
     private readonly string _synchronous;
 
     public SqliteDatabase(string path, string synchronous = "NORMAL")
@@ -43,7 +42,7 @@ public sealed class SqliteDatabase
             "EXTRA" => "EXTRA",
             _ => throw new ArgumentException($"Storage:Synchronous must be NORMAL, FULL or EXTRA, not '{synchronous}'.", nameof(synchronous)),
         };
-        _connectionString = new SqliteConnectionStringBuilder
+        ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Cache = SqliteCacheMode.Private,
@@ -55,11 +54,11 @@ public sealed class SqliteDatabase
     public string Path { get; }
 
     /// <summary>For connections that need none of the pragmas (the checkpointer's).</summary>
-    internal string ConnectionString => _connectionString;
+    internal string ConnectionString { get; }
 
     public SqliteConnection Open()
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         // NORMAL in WAL mode survives a process crash (kill -9): a committed transaction is in the
         // WAL file before commit returns. FULL also survives power loss, at a cost per commit.
@@ -75,7 +74,7 @@ public sealed class SqliteDatabase
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var applied = PragmasApplied(connection);
         if (applied.Value < PragmasWithoutForeignKeys)

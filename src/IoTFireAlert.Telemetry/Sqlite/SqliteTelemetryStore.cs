@@ -20,10 +20,10 @@ namespace IoTFireAlert.Telemetry.Sqlite;
 /// </summary>
 public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 {
-    private const string Schema = """
+    private const string Schema = $"""
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
-        PRAGMA wal_autocheckpoint = 16384;
+        {WalCheckpointer.WriterBackstopPragma}
         CREATE TABLE IF NOT EXISTS reading_tags (
             id          INTEGER PRIMARY KEY,
             measurement TEXT    NOT NULL,
@@ -97,12 +97,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     /// <summary>Write calls per transaction at most, so a backlog is committed in steps.</summary>
     private const int MaxRowBatchesPerTransaction = 1024;
-
-    /// <summary>
-    /// How often the checkpointer copies the log into the database file; the writer's own automatic
-    /// checkpoint (<c>wal_autocheckpoint</c> in <see cref="Schema"/>, 64 MiB of log) only runs if it falls behind.
-    /// </summary>
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
@@ -182,7 +176,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             "$m", "$d", "$k", "$v", "$s", "$g");
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
-        _checkpointer = new WalCheckpointer(_connectionString, CheckpointInterval, writeFailed, options.WriterNice);
+        _checkpointer = new WalCheckpointer(_connectionString, writeFailed, options.WriterNice);
         _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
         {
             SingleReader = true,

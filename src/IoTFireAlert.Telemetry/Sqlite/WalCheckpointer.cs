@@ -12,20 +12,27 @@ namespace IoTFireAlert.Telemetry.Sqlite;
 /// </summary>
 public sealed class WalCheckpointer : IAsyncDisposable
 {
+    /// <summary>
+    /// For every writer's connection beside a checkpointer: its own automatic checkpoint only past 16,384
+    /// pages (64 MiB) of log, the backstop that bounds the log if the checkpointer falls behind.
+    /// </summary>
+    public const string WriterBackstopPragma = "PRAGMA wal_autocheckpoint = 16384;";
+
+    /// <summary>Time between passes.</summary>
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _checkpoint;
     private readonly SqliteCommand _dataVersion;
-    private readonly TimeSpan _interval;
     private readonly Action<Exception, int>? _failed;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _checkpoints;
 
-    /// <param name="connectionString">The database.</param>
-    /// <param name="interval">Time between passes; a pass runs only when another connection has committed since the last.</param>
+    /// <param name="connectionString">The database; a pass runs every 200 ms when another connection has committed since the last.</param>
     /// <param name="failed">Told when a pass failed (tried again after the next commit).</param>
     /// <param name="nice">Linux nice value of its thread (0: as the rest of the process).</param>
-    public WalCheckpointer(string connectionString, TimeSpan interval, Action<Exception, int>? failed, int nice = 0)
+    public WalCheckpointer(string connectionString, Action<Exception, int>? failed, int nice = 0)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
@@ -34,7 +41,6 @@ public sealed class WalCheckpointer : IAsyncDisposable
         // Changes whenever another connection commits (https://sqlite.org/pragma.html#pragma_data_version).
         _dataVersion = _connection.CreateCommand();
         _dataVersion.CommandText = "PRAGMA data_version";
-        _interval = interval;
         _failed = failed;
         // A thread of its own: a pass blocks in fsync for tens of milliseconds.
         _loop = BackgroundThread.Start("wal-checkpoint", nice, CheckpointUntilStopped);
@@ -57,7 +63,7 @@ public sealed class WalCheckpointer : IAsyncDisposable
     {
         var checkpointedAt = -1L;
         var failing = false;
-        while (!_stop.Token.WaitHandle.WaitOne(_interval))
+        while (!_stop.Token.WaitHandle.WaitOne(Interval))
         {
             // Tried again only after new commits, and a failing disk is reported once per streak, not
             // five times a second; the writers' own checkpoint is still there behind this one.
