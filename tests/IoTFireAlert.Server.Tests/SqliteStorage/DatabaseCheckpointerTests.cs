@@ -32,10 +32,10 @@ public sealed class DatabaseCheckpointerTests : IDisposable
         // The writers did not checkpoint on their own: the file alone has none of the rows yet.
         Assert.Equal(0, DatabaseFileRows.Count(database.Path, "note"));
 
-        using var checkpointer = new DatabaseCheckpointer(database, NullLogger<DatabaseCheckpointer>.Instance);
+        await using var checkpointer = new DatabaseCheckpointer(database, NullLogger<DatabaseCheckpointer>.Instance);
         await checkpointer.StartAsync(CancellationToken.None);
         Assert.Equal(Commits, await DatabaseFileRows.WaitForAsync(database.Path, "note", Commits, TimeSpan.FromSeconds(10)));
-        await checkpointer.StopAsync(CancellationToken.None);
+        await checkpointer.StopAsync(CancellationToken.None); // and disposed after it, as the host does
     }
 
     /// <summary>Commits, one by one, rows of a 16-KiB body each, through the connections the server's writers use.</summary>
