@@ -142,8 +142,8 @@ public sealed class OutboxDeliverer : BackgroundService, IMetricsSource
     }
 
     /// <summary>
-    /// Writes the outcomes of finished attempts in one transaction, then lets their pushes be due again.
-    /// If it fails they stay queued and are written at the next turn.
+    /// Writes the outcomes of finished attempts in one transaction, then counts them and lets their
+    /// pushes be due again. If it fails they stay queued and are written at the next turn.
     /// </summary>
     private void Record(PreparedStatementConnection connection, ConcurrentQueue<Attempt> finished, HashSet<long> inFlight)
     {
@@ -152,21 +152,21 @@ public sealed class OutboxDeliverer : BackgroundService, IMetricsSource
             return;
         }
 
-        var attempts = new List<Attempt>();
+        var recorded = 0;
         using (var transaction = connection.Inner.BeginTransaction())
         {
+            // A snapshot: attempts finishing meanwhile queue up behind these and wait for the next turn.
             foreach (var attempt in finished)
             {
                 Record(connection, transaction, attempt);
-                attempts.Add(attempt);
+                recorded++;
             }
 
             transaction.Commit();
         }
 
-        foreach (var attempt in attempts)
+        for (var i = 0; i < recorded && finished.TryDequeue(out var attempt); i++)
         {
-            finished.TryDequeue(out _);
             inFlight.Remove(attempt.Entry.Id);
             Count(attempt);
         }
@@ -175,50 +175,65 @@ public sealed class OutboxDeliverer : BackgroundService, IMetricsSource
     private void Record(PreparedStatementConnection connection, System.Data.IDbTransaction transaction, Attempt attempt)
     {
         var (entry, error, now) = attempt;
-        var attempts = entry.Attempts + 1;
-        if (error is null)
+        var attempts = attempt.Number;
+        switch (OutcomeOf(attempt))
         {
-            connection.Execute("UPDATE outbox SET delivered_at = @now, attempts = @attempts, last_error = NULL WHERE id = @Id", new { now, attempts, entry.Id }, transaction);
-            connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'pushed', @Channel, @Target)",
-                new { entry.AlarmId, now, entry.Channel, entry.Target }, transaction);
-        }
-        else if (attempts >= _options.MaxAttempts)
-        {
-            connection.Execute("UPDATE outbox SET failed_at = @now, attempts = @attempts, last_error = @error WHERE id = @Id", new { now, attempts, error, entry.Id }, transaction);
-            connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'push failed', @Channel, @detail)",
-                new { entry.AlarmId, now, entry.Channel, detail = $"{entry.Target}: given up after {attempts} attempts: {error}" }, transaction);
-        }
-        else
-        {
-            // Exponential back-off with full jitter: retries from many failing targets do not line up.
-            var ceiling = Math.Min(_options.MaxRetrySeconds, _options.FirstRetrySeconds * Math.Pow(2, attempts - 1));
-            var delayMs = (long)(1000 * (ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2));
-            connection.Execute("UPDATE outbox SET attempts = @attempts, last_error = @error, next_attempt_at = @next WHERE id = @Id",
-                new { attempts, error, next = now + delayMs, entry.Id }, transaction);
+            case PushOutcome.Delivered:
+                connection.Execute("UPDATE outbox SET delivered_at = @now, attempts = @attempts, last_error = NULL WHERE id = @Id", new { now, attempts, entry.Id }, transaction);
+                connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'pushed', @Channel, @Target)",
+                    new { entry.AlarmId, now, entry.Channel, entry.Target }, transaction);
+                break;
+            case PushOutcome.GivenUp:
+                connection.Execute("UPDATE outbox SET failed_at = @now, attempts = @attempts, last_error = @error WHERE id = @Id", new { now, attempts, error, entry.Id }, transaction);
+                connection.Execute("INSERT INTO alarm_timeline (alarm_id, at, event, actor, detail) VALUES (@AlarmId, @now, 'push failed', @Channel, @detail)",
+                    new { entry.AlarmId, now, entry.Channel, detail = $"{entry.Target}: given up after {attempts} attempts: {error}" }, transaction);
+                break;
+            default:
+                // Exponential back-off with full jitter: retries from many failing targets do not line up.
+                var ceiling = Math.Min(_options.MaxRetrySeconds, _options.FirstRetrySeconds * Math.Pow(2, attempts - 1));
+                var delayMs = (long)(1000 * (ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2));
+                connection.Execute("UPDATE outbox SET attempts = @attempts, last_error = @error, next_attempt_at = @next WHERE id = @Id",
+                    new { attempts, error, next = now + delayMs, entry.Id }, transaction);
+                break;
         }
     }
 
     /// <summary>Counts a recorded outcome; a push given up becomes a dead letter.</summary>
     private void Count(Attempt attempt)
     {
-        var (entry, error, _) = attempt;
-        var attempts = entry.Attempts + 1;
-        if (error is null)
+        switch (OutcomeOf(attempt))
         {
-            Interlocked.Increment(ref _delivered);
-        }
-        else if (attempts >= _options.MaxAttempts)
-        {
-            Interlocked.Increment(ref _givenUp);
-            _deadLetters.Add(entry.Target, "push", null, null, $"push to {entry.Target} given up after {attempts} attempts: {error}", System.Text.Encoding.UTF8.GetBytes(entry.Body));
-            _logger.LogError("push {Id} to {Target} given up after {Attempts} attempts: {Error}", entry.Id, entry.Target, attempts, error);
-        }
-        else
-        {
-            Interlocked.Increment(ref _failedAttempts);
+            case PushOutcome.Delivered:
+                Interlocked.Increment(ref _delivered);
+                break;
+            case PushOutcome.GivenUp:
+                var (entry, error, _) = attempt;
+                Interlocked.Increment(ref _givenUp);
+                _deadLetters.Add(entry.Target, "push", null, null, $"push to {entry.Target} given up after {attempt.Number} attempts: {error}", System.Text.Encoding.UTF8.GetBytes(entry.Body));
+                _logger.LogError("push {Id} to {Target} given up after {Attempts} attempts: {Error}", entry.Id, entry.Target, attempt.Number, error);
+                break;
+            default:
+                Interlocked.Increment(ref _failedAttempts);
+                break;
         }
     }
 
+    private PushOutcome OutcomeOf(Attempt attempt) =>
+        attempt.Error is null ? PushOutcome.Delivered
+        : attempt.Number >= _options.MaxAttempts ? PushOutcome.GivenUp
+        : PushOutcome.Retry;
+
     /// <summary>A finished push attempt: its entry, null when delivered or else why not, and when it ended.</summary>
-    private sealed record Attempt(OutboxEntry Entry, string? Error, long EndedAtMs);
+    private sealed record Attempt(OutboxEntry Entry, string? Error, long EndedAtMs)
+    {
+        /// <summary>Which attempt at the push this was, from 1.</summary>
+        public long Number => Entry.Attempts + 1;
+    }
+
+    private enum PushOutcome
+    {
+        Delivered,
+        Retry,
+        GivenUp,
+    }
 }
