@@ -27,6 +27,14 @@ public sealed class DatabaseCheckpointerTests : IDisposable
     {
         var database = new SqliteDatabase(Path.Combine(_directory, "iotfire.db"));
         database.ApplySchema();
+
+        // Closing the last connection to a database checkpoints its log. Other test classes clear the
+        // connection pools at any moment (closing the writers' pooled connections), so one connection
+        // outside the pool holds the database open for the whole test (a read puts it in WAL mode, where
+        // it keeps its shared lock): whatever reaches the file is the checkpointer's.
+        using var keeper = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database.Path, Pooling = false }.ToString());
+        keeper.Open();
+        keeper.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master");
         await WriteAsync(database);
 
         // The writers did not checkpoint on their own: the file alone has none of the rows yet.
