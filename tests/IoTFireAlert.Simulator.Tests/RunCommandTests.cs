@@ -25,8 +25,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(exit == 0, log);
         var figures = CommandLineRunner.LastJsonLine(output);
         var sent = figures.GetProperty("sent").GetInt64();
-        // 2 s at 500/s plus two vehicles' fixes; a busy machine may fall short, never far over.
-        Assert.InRange(sent, 400, 1100);
+        // 2 s at 500/s plus two vehicles' fixes: never far over. A machine busy with the rest of the
+        // suite may fall short (CI saw it under 400 once on two cores); a pacer that stalls falls far short.
+        Assert.InRange(sent, 250, 1100);
         Assert.Equal(sent, figures.GetProperty("acknowledged").GetInt64());
         Assert.Equal(0, figures.GetProperty("errors").GetInt64());
         Assert.Equal(2, figures.GetProperty("connections").GetInt32());
