@@ -9,7 +9,7 @@
 # publishes background load at --rate msg/s (QoS 0, bench/IoTFireAlert.LoadProbe background) and
 # 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
 # five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms), the
-# embedded telemetry store's values written and commits, the server's CPU a message over the timed
+# embedded telemetry store's values written, commits and queue-full waits, the server's CPU a message over the timed
 # window and, when dotnet-counters is installed (dotnet tool install -g dotnet-counters --version
 # 10.0.750501), the seconds in which the server paused for garbage collection and what it allocated
 # a message.
@@ -101,7 +101,7 @@ fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(messages) T1=$(date +%s.%N)
-curl -sf "$URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
+curl -sf "$URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits|queue_full_waits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
 awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
 if [ -n "$TRACE" ]; then

@@ -19,7 +19,9 @@ public sealed class TelemetryMetrics(TelemetryStore store) : IMetricsSource
                     .Counter("iotfire_telemetry_rows_lost_total", "Rows the embedded store lost to a failed transaction (each failure is also a dead letter).", sqlite.RowsLost)
                     .Counter("iotfire_telemetry_rows_deleted_total", "Rows the retention sweep removed.", sqlite.RowsDeleted)
                     .Counter("iotfire_telemetry_commits_total", "Transactions the embedded store committed (writes gathered for Telemetry:Sqlite:CommitDelay go in one).", sqlite.Commits)
-                    .Counter("iotfire_telemetry_checkpoints_total", "Times the embedded store's write-ahead log was copied into its database file (off the writer's thread).", sqlite.Checkpoints);
+                    .Counter("iotfire_telemetry_checkpoints_total", "Times the embedded store's write-ahead log was copied into its database file (off the writer's thread).", sqlite.Checkpoints)
+                    .Counter("iotfire_telemetry_queue_full_waits_total", "Writes that found the embedded store's queue full and waited: each held up ingestion behind it (Telemetry:Sqlite:MaxPendingBatches).", sqlite.QueueFullWaits)
+                    .Gauge("iotfire_telemetry_queued_batches", "Batches waiting for the embedded store's writer.", sqlite.QueuedBatches);
                 break;
             case InfluxDbTelemetrySink influx:
                 var m = influx.Writer.Metrics;

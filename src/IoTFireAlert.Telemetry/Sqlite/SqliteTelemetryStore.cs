@@ -120,6 +120,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private long _rowsDeleted;
     private long _rowsLost;
     private long _commits;
+    private long _queueFullWaits;
     private int _disposed;
 
     /// <param name="options">The bound <c>Telemetry:Sqlite</c> section.</param>
@@ -200,6 +201,15 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     /// <summary>Transactions committed: with <see cref="PointsWritten"/>, how well writes are grouped.</summary>
     public long Commits => Volatile.Read(ref _commits);
+
+    /// <summary>
+    /// Writes that found the queue full and waited for the writer: each held up the partition that made
+    /// it, and every message behind it, alarms included. Zero while the store keeps up.
+    /// </summary>
+    public long QueueFullWaits => Volatile.Read(ref _queueFullWaits);
+
+    /// <summary>Batches queued for the writer (at most <see cref="SqliteTelemetryOptions.MaxPendingBatches"/>).</summary>
+    public int QueuedBatches => _channel.Reader.Count;
 
     /// <summary>The writer thread's nice value as the kernel reports it (<see cref="SqliteTelemetryOptions.WriterNice"/>; 0 off Linux).</summary>
     public int WriterNice { get; private set; }
@@ -336,7 +346,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             return ValueTask.CompletedTask;
         }
 
-        return _channel.Writer.TryWrite(rows) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(rows, cancellationToken);
+        if (_channel.Writer.TryWrite(rows))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        Interlocked.Increment(ref _queueFullWaits);
+        return _channel.Writer.WriteAsync(rows, cancellationToken);
     }
 
     private void Write()

@@ -134,6 +134,30 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteFindingTheQueueFull_WaitsAndIsCounted_NothingIsLost()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.MaxPendingBatches = 1;
+        options.CommitDelay = TimeSpan.FromSeconds(1); // the idle writer, woken, leaves the first batch queued for a second
+        await using var store = new SqliteTelemetryStore(options);
+        await store.FlushAsync();
+        await Task.Delay(50); // the writer is idle
+        Assert.Equal(0, store.QueueFullWaits);
+
+        await WriteSmokeReportAsync(store, t0);
+        Assert.Equal(1, store.QueuedBatches);
+        var second = WriteSmokeReportAsync(store, t0 + 1);
+
+        Assert.False(second.IsCompleted, "the second write waits for room in the queue");
+        Assert.Equal(1, store.QueueFullWaits);
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+        await store.FlushAsync();
+        Assert.Equal(2, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 2))).Count);
+        Assert.Equal(0, store.QueuedBatches);
+    }
+
+    [Fact]
     public async Task CommittedRows_ReachTheDatabaseFile_WithoutTheWriterCheckpointing()
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
@@ -182,14 +206,14 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     /// <summary>One report of the smoke detector SD-1 at <paramref name="timeMs"/>, as one write call.</summary>
-    private async Task WriteSmokeReportAsync(SqliteTelemetryStore store, long timeMs)
+    private Task WriteSmokeReportAsync(SqliteTelemetryStore store, long timeMs)
     {
         var batch = new DecodedBatch();
         ref var report = ref batch.BeginReport("SD-1");
         report.Flags = ReportFlags.HasTimestamp;
         report.TimestampUnixMs = timeMs;
         batch.Add(new Reading(Signal.SmokeAlarm, 0));
-        await store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0);
+        return store.WriteReadingsAsync(batch, new DeviceTags?[] { _sd }, 0).AsTask();
     }
 
     [Fact]
