@@ -345,15 +345,15 @@ run_phase() {
     --rate "$PROBE_RATE" --duration "${DURATION}s" --warmup "${PROBE_WARMUP}s" --warmup-prefix LW- --settle 120s --qos 1 ${LATENCIES:+--latencies "$LATENCIES/latencies-$name.txt"} \
     > "$WORK/probe-$name.out" 2>"$WORK/probe-$name.err") & probe=$!
   PIDS+=("$probe")
-  local t0 t1 gc0 gc1
-  t0=$(date +%s.%N) gc0=$(gc_stats)
+  local t0 t1 gc0 gc1 full0 full1
+  t0=$(date +%s.%N) gc0=$(gc_stats) full0=$(metric iotfire_telemetry_queue_full_waits_total)
   drive "$name" "$rate" $((PROBE_DELAY + PROBE_WARMUP + DURATION + 1))
-  t1=$(date +%s.%N) gc1=$(gc_stats)
+  t1=$(date +%s.%N) gc1=$(gc_stats) full1=$(metric iotfire_telemetry_queue_full_waits_total)
   wait "$probe" || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe failed in phase $name"; }
   wait_drained 30
   kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
   [ -n "$(last_json "$WORK/probe-$name.out")" ] || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe printed no JSON"; }
-  python3 - "$name" "$rate" "$t0" "$t1" "$CLK_TCK" "$WORK/samples-$name" "$(last_json "$WORK/driver-$name.out")" "$(last_json "$WORK/probe-$name.out")" "$gc0" "$gc1" <<'PY'
+  python3 - "$name" "$rate" "$t0" "$t1" "$CLK_TCK" "$WORK/samples-$name" "$(last_json "$WORK/driver-$name.out")" "$(last_json "$WORK/probe-$name.out")" "$gc0" "$gc1" $((full1 - full0)) <<'PY'
 import json, sys
 name, rate, t0, t1, tck, samples_file = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 driver, probe = json.loads(sys.argv[7]), json.loads(sys.argv[8])
@@ -380,6 +380,8 @@ print(json.dumps({
   "ingested_per_s": round(ingested), "window_s": round(window, 1), "messages_ingested": int(total),
   "server_cpu_pct": round(cpu_pct), "server_cpu_us_per_msg": None if cpu_per_msg_us is None else round(cpu_per_msg_us, 1),
   "server_gc": gc,
+  # Writes that found the embedded store's queue full: each held up its partition, alarms behind it included.
+  "telemetry_queue_full_waits": int(sys.argv[11]),
 }))
 PY
 }
