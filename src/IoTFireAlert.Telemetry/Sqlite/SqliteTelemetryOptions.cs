@@ -12,11 +12,14 @@ public sealed class SqliteTelemetryOptions
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Queued write calls (about one per MQTT message); a write waits while this many are queued. Deep
-    /// enough that a WAL checkpoint's pause at tens of thousands of messages a second does not hold up
-    /// the pipeline partitions (a queued call is a few hundred bytes).
+    /// Queued write calls (about one per MQTT message, ~1 KiB each); a write waits while this many are
+    /// queued, and with it the pipeline partition that made it and every message behind it, alarms
+    /// included. Deep enough to ride out the store's pauses of seconds (its log at the 64-MiB backstop on a
+    /// slow disk: with 4,096 calls the partitions stalled and alarms came up to 0.9-1.7 s late at
+    /// 10,500-14,400 msg/s, bench/RESULTS.md), bounded so that a store that cannot keep up
+    /// still holds ingestion back instead of filling memory: 65,536 calls, ~64 MiB, ~6 s at 10,000 msg/s.
     /// </summary>
-    public int MaxPendingBatches { get; set; } = 4096;
+    public int MaxPendingBatches { get; set; } = 65536;
 
     /// <summary>
     /// How long the writer lets rows gather after the first arrives at an idle queue before it commits

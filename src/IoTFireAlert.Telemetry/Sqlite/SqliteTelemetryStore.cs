@@ -102,6 +102,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
     private readonly Channel<SqliteRowBatch> _channel;
+    private const int PooledBatches = 4096;
+
     private readonly ConcurrentQueue<SqliteRowBatch> _pool = new();
     private readonly TimeProvider _time;
     private readonly Task _loop;
@@ -338,11 +340,21 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     private SqliteRowBatch Rent() => _pool.TryDequeue(out var rows) ? rows : new SqliteRowBatch();
 
+    // The pool keeps what a store that keeps up uses; the batches a stall queued beyond it go to the
+    // collector afterwards instead of holding the queue's peak (tens of MiB) for the life of the server.
+    private void Return(SqliteRowBatch rows)
+    {
+        if (_pool.Count < PooledBatches)
+        {
+            _pool.Enqueue(rows);
+        }
+    }
+
     private ValueTask Enqueue(SqliteRowBatch rows, CancellationToken cancellationToken)
     {
         if (rows.IsEmpty)
         {
-            _pool.Enqueue(rows);
+            Return(rows);
             return ValueTask.CompletedTask;
         }
 
@@ -384,7 +396,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
                 {
                     rows.Flushed?.TrySetResult();
                     rows.Clear();
-                    _pool.Enqueue(rows);
+                    Return(rows);
                 }
 
                 pending.Clear();
