@@ -2,7 +2,7 @@
 # Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
 # experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
 #
-#   bench/load/latency.sh [--rate N] [--seconds S] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
+#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
 #
 # Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
 # server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
@@ -13,6 +13,9 @@
 # window and, when dotnet-counters is installed (dotnet tool install -g dotnet-counters --version
 # 10.0.750501), the seconds in which the server paused for garbage collection and what it allocated
 # a message.
+# --prefill RATE:SECONDS first drives the background devices at RATE for SECONDS and waits until the
+# server has processed it all, its store's queue included: the timed window then meets a server as
+# bench/load.sh's half phase does, after its search (a grown telemetry database, a store catching up).
 # --env passes extra server settings, e.g. --env "DOTNET_GCgen0size=0x400000". --trace FILE writes a
 # dotnet-trace gc-verbose trace of the timed window (allocations with stacks, every GC; needs
 # dotnet tool install -g dotnet-trace --version 10.0.750501) and prints bench/IoTFireAlert.TraceReport's
@@ -23,16 +26,17 @@
 # on exit. SERVER_DLL=path runs another build of the server (e.g. a ReadyToRun publish) in the same harness.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF=""
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
     --seconds) SECONDS_TIMED=$2; shift ;;
+    --prefill) PREFILL=$2; shift ;;
     --no-nodelay) NODELAY="" ;;
     --env) EXTRA="$EXTRA $2"; shift ;;
     --trace) TRACE=$(realpath -m "$2"); shift ;;
     --perf) PERF=1; EXTRA="$EXTRA DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -73,6 +77,17 @@ until curl -sf "$URL/healthz" >/dev/null 2>&1; do
   kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/server.log" >&2; exit 1; }
   sleep 0.2
 done
+
+metric() { curl -sf "$URL/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d\n", s }'; }
+if [ -n "$PREFILL" ]; then
+  dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "${PREFILL%%:*}" \
+    --duration "${PREFILL##*:}s" --qos 0 --connections 4 >"$WORK/prefill.out" 2>&1
+  previous=-1
+  until now=$(metric iotfire_partition_messages_total); [ "$now" = "$previous" ] && [ "$(metric iotfire_telemetry_queued_batches)" = 0 ]; do
+    previous=$now; sleep 1
+  done
+  echo "prefill: $(tail -1 "$WORK/prefill.out"); server processed $now messages"
+fi
 
 COUNTERS=$HOME/.dotnet/tools/dotnet-counters
 if [ -x "$COUNTERS" ]; then
