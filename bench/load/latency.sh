@@ -2,7 +2,7 @@
 # Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
 # experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
 #
-#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
+#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--driver probe|simulator] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
 #
 # Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
 # server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
@@ -13,6 +13,8 @@
 # window and, when dotnet-counters is installed (dotnet tool install -g dotnet-counters --version
 # 10.0.750501), the seconds in which the server paused for garbage collection and what it allocated
 # a message.
+# --driver simulator publishes the background with the simulator (realistic payloads in the three vendor
+# formats, as bench/load.sh drives it) instead of the probe's plain publisher.
 # --prefill RATE:SECONDS first drives the background devices at RATE for SECONDS and waits until the
 # server has processed it all, its store's queue included: the timed window then meets a server as
 # bench/load.sh's half phase does, after its search (a grown telemetry database, a store catching up).
@@ -26,17 +28,18 @@
 # on exit. SERVER_DLL=path runs another build of the server (e.g. a ReadyToRun publish) in the same harness.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL=""
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
     --seconds) SECONDS_TIMED=$2; shift ;;
     --prefill) PREFILL=$2; shift ;;
+    --driver) DRIVER=$2; shift ;;
     --no-nodelay) NODELAY="" ;;
     --env) EXTRA="$EXTRA $2"; shift ;;
     --trace) TRACE=$(realpath -m "$2"); shift ;;
     --perf) PERF=1; EXTRA="$EXTRA DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -56,6 +59,21 @@ scripts/install-deps.sh mosquitto:mosquitto || { echo "Mosquitto is needed (scri
 
 dotnet build -c Release src/IoTFireAlert.Server -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
 dotnet build -c Release bench/IoTFireAlert.LoadProbe -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
+case "$DRIVER" in
+  probe) ;;
+  simulator) dotnet build -c Release simulators/IoTFireAlert.Simulator -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; } ;;
+  *) echo "latency.sh: --driver must be probe or simulator" >&2; exit 2 ;;
+esac
+SIM_DLL=simulators/IoTFireAlert.Simulator/bin/Release/net10.0/IoTFireAlert.Simulator.dll
+# background RATE SECONDS: sets BACKGROUND to the command publishing the background devices' messages
+# at RATE for SECONDS with the chosen driver (a command, not a function: started with &, its pid is the driver's).
+background() {
+  if [ "$DRIVER" = simulator ]; then
+    BACKGROUND=(dotnet "$SIM_DLL" run --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$1" --duration "$2s" --qos 0 --connections 4 --no-progress)
+  else
+    BACKGROUND=(dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$1" --duration "$2s" --qos 0 --connections 4)
+  fi
+}
 SERVER_DLL=${SERVER_DLL:-src/IoTFireAlert.Server/bin/Release/net10.0/IoTFireAlert.Server.dll}
 PROBE_DLL=bench/IoTFireAlert.LoadProbe/bin/Release/net10.0/IoTFireAlert.LoadProbe.dll
 python3 bench/load/devices.py "$WORK" 50000 "$((SECONDS_TIMED * 20))"
@@ -80,8 +98,8 @@ done
 
 metric() { curl -sf "$URL/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d\n", s }'; }
 if [ -n "$PREFILL" ]; then
-  dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "${PREFILL%%:*}" \
-    --duration "${PREFILL##*:}s" --qos 0 --connections 4 >"$WORK/prefill.out" 2>&1
+  background "${PREFILL%%:*}" "${PREFILL##*:}"
+  "${BACKGROUND[@]}" >"$WORK/prefill.out" 2>&1
   previous=-1
   until now=$(metric iotfire_partition_messages_total); [ "$now" = "$previous" ] && [ "$(metric iotfire_telemetry_queued_batches)" = 0 ]; do
     previous=$now; sleep 1
@@ -94,8 +112,8 @@ if [ -x "$COUNTERS" ]; then
   "$COUNTERS" collect -p "$SERVER_PID" --refresh-interval 1 --format csv -o "$WORK/counters.csv" --counters System.Runtime >/dev/null 2>&1 &
   PIDS+=($!)
 fi
-dotnet "$PROBE_DLL" background --broker "127.0.0.1:$BROKER_PORT" --devices-file "$WORK/background.csv" --rate "$RATE" \
-  --duration "$((SECONDS_TIMED + 10))s" --qos 0 --connections 4 >"$WORK/background.out" 2>&1 &
+background "$RATE" "$((SECONDS_TIMED + 10))"
+"${BACKGROUND[@]}" >"$WORK/background.out" 2>&1 &
 PIDS+=($!)
 sleep 3
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
