@@ -2,7 +2,7 @@
 # Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
 # experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
 #
-#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--driver probe|simulator] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
+#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--driver probe|simulator] [--poll-metrics] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
 #
 # Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
 # server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
@@ -15,6 +15,7 @@
 # a message.
 # --driver simulator publishes the background with the simulator (realistic payloads in the three vendor
 # formats, as bench/load.sh drives it) instead of the probe's plain publisher.
+# --poll-metrics reads /metrics every 0.5 s during the window, as bench/load.sh's sampler does.
 # --prefill RATE:SECONDS first drives the background devices at RATE for SECONDS and waits until the
 # server has processed it all, its store's queue included: the timed window then meets a server as
 # bench/load.sh's half phase does, after its search (a grown telemetry database, a store catching up).
@@ -28,18 +29,19 @@
 # on exit. SERVER_DLL=path runs another build of the server (e.g. a ReadyToRun publish) in the same harness.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe POLL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
     --seconds) SECONDS_TIMED=$2; shift ;;
     --prefill) PREFILL=$2; shift ;;
     --driver) DRIVER=$2; shift ;;
+    --poll-metrics) POLL=1 ;;
     --no-nodelay) NODELAY="" ;;
     --env) EXTRA="$EXTRA $2"; shift ;;
     --trace) TRACE=$(realpath -m "$2"); shift ;;
     --perf) PERF=1; EXTRA="$EXTRA DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -116,6 +118,10 @@ background "$RATE" "$((SECONDS_TIMED + 10))"
 "${BACKGROUND[@]}" >"$WORK/background.out" 2>&1 &
 PIDS+=($!)
 sleep 3
+if [ -n "$POLL" ]; then
+  (while :; do curl -sf "$URL/metrics" >/dev/null; awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat" >/dev/null; sleep 0.5; done) &
+  PIDS+=($!)
+fi
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 messages() { curl -sf "$URL/metrics" | awk '/^iotfire_messages_in_total / { print $2 }'; }
 CPU0=$(cpu_ticks) MSG0=$(messages) T0=$(date +%s.%N)

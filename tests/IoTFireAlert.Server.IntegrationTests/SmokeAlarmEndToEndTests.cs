@@ -143,6 +143,8 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
             var written = metrics.Single(l => l.StartsWith("iotfire_telemetry_points_written_total ", StringComparison.Ordinal));
             Assert.True(double.Parse(written.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 2, written);
             Assert.Contains("iotfire_telemetry_rows_lost_total 0", metrics);
+            Assert.Contains("iotfire_telemetry_queue_full_waits_total 0", metrics); // a deep queue: a few messages never wait
+            Assert.Contains(metrics, l => l.StartsWith("iotfire_telemetry_queued_batches ", StringComparison.Ordinal));
         }
 
         var alarm = await _server.EventuallyFoundAsync(async () =>

@@ -98,12 +98,17 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// <summary>Write calls per transaction at most, so a backlog is committed in steps.</summary>
     private const int MaxRowBatchesPerTransaction = 1024;
 
+    /// <summary>
+    /// Emptied batches kept for reuse at most: what a store that keeps up uses. The batches a stall queued
+    /// beyond it go to the collector afterwards instead of holding the queue's peak (tens of MiB) for the
+    /// life of the server.
+    /// </summary>
+    private const int PooledBatches = 4096;
+
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
     private readonly Channel<SqliteRowBatch> _channel;
-    private const int PooledBatches = 4096;
-
     private readonly ConcurrentQueue<SqliteRowBatch> _pool = new();
     private readonly TimeProvider _time;
     private readonly Task _loop;
@@ -340,8 +345,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     private SqliteRowBatch Rent() => _pool.TryDequeue(out var rows) ? rows : new SqliteRowBatch();
 
-    // The pool keeps what a store that keeps up uses; the batches a stall queued beyond it go to the
-    // collector afterwards instead of holding the queue's peak (tens of MiB) for the life of the server.
     private void Return(SqliteRowBatch rows)
     {
         if (_pool.Count < PooledBatches)
