@@ -9,7 +9,7 @@
 # publishes background load at --rate msg/s (QoS 0, bench/IoTFireAlert.LoadProbe background) and
 # 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
 # five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms), the
-# embedded telemetry store's values written, commits and queue-full waits, the server's CPU a message over the timed
+# embedded telemetry store's values written, commits and queue-full waits, the server's CPU and context switches a message over the timed
 # window and, when dotnet-counters is installed (dotnet tool install -g dotnet-counters --version
 # 10.0.750501), the seconds in which the server paused for garbage collection and what it allocated
 # a message.
@@ -123,8 +123,16 @@ if [ -n "$POLL" ]; then
   PIDS+=($!)
 fi
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+# Per thread: tid, name, context switches (voluntary + involuntary) so far: wake-ups cost a system call and a switch.
+switches() {
+  local t
+  for t in /proc/"$SERVER_PID"/task/*; do
+    printf '%s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm" 2>/dev/null)" "$(awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "$t/status" 2>/dev/null)"
+  done
+}
 messages() { curl -sf "$URL/metrics" | awk '/^iotfire_messages_in_total / { print $2 }'; }
 CPU0=$(cpu_ticks) MSG0=$(messages) T0=$(date +%s.%N)
+switches > "$WORK/switches0"
 if [ -n "$TRACE" ]; then
   [ -x "$HOME/.dotnet/tools/dotnet-trace" ] || { echo "--trace needs dotnet-trace (see --help)" >&2; exit 1; }
   "$HOME/.dotnet/tools/dotnet-trace" collect -p "$SERVER_PID" ${TRACE_PROVIDERS:---profile gc-verbose} --duration "$(printf "00:%02d:%02d:%02d" $((SECONDS_TIMED / 3600)) $((SECONDS_TIMED / 60 % 60)) $((SECONDS_TIMED % 60)))" \
@@ -140,9 +148,14 @@ fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(messages) T1=$(date +%s.%N)
+switches > "$WORK/switches1"
 curl -sf "$URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits|queue_full_waits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
 awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
+# Context switches a message over the window, by thread name (threads that came and went count from 0).
+awk -v m="$((MSG1 - MSG0))" 'FNR == NR { before[$1] = $3; next } { by[$2] += $3 - before[$1]; all += $3 - before[$1] }
+  END { printf "server context switches: %.2f a message\n", all / m; for (k in by) printf "  %s %.3f\n", k, by[k] / m }' \
+  "$WORK/switches0" "$WORK/switches1" | { read -r total; echo "$total; by thread:"; sort -k2 -nr | head -8; }
 if [ -n "$TRACE" ]; then
   wait "$TRACE_PID" || true
   echo "trace: $TRACE"
