@@ -345,11 +345,18 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     private SqliteRowBatch Rent() => _pool.TryDequeue(out var rows) ? rows : new SqliteRowBatch();
 
-    private void Return(SqliteRowBatch rows)
+    /// <summary>
+    /// Drops the emptied batches over <see cref="PooledBatches"/>: once a transaction, not once a batch, as
+    /// the pool's count spins while others rent and takes a lock once the pool spans more than two segments.
+    /// </summary>
+    private void TrimPool()
     {
-        if (_pool.Count < PooledBatches)
+        for (var excess = _pool.Count - PooledBatches; excess > 0; excess--)
         {
-            _pool.Enqueue(rows);
+            if (!_pool.TryDequeue(out _))
+            {
+                return;
+            }
         }
     }
 
@@ -357,7 +364,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         if (rows.IsEmpty)
         {
-            Return(rows);
+            _pool.Enqueue(rows);
             return ValueTask.CompletedTask;
         }
 
@@ -399,10 +406,11 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
                 {
                     rows.Flushed?.TrySetResult();
                     rows.Clear();
-                    Return(rows);
+                    _pool.Enqueue(rows);
                 }
 
                 pending.Clear();
+                TrimPool();
                 continue;
             }
 
