@@ -72,6 +72,7 @@ trap cleanup EXIT
 trap 'echo "load.sh: interrupted" >&2; exit 130' INT TERM
 
 . bench/lib/broker.sh
+. bench/lib/server.sh
 json_field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
 last_json() { grep -E '^\{' "$1" | tail -1; }
 
@@ -142,16 +143,13 @@ start_server() {
   done
   log "server pid $SERVER_PID healthy on $SERVER_URL"
 }
-# Sum of a counter over its label sets, from /metrics.
-metric() { curl -sf "$SERVER_URL/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d\n", s }'; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 # "gen0 gen1 gen2 pause_seconds": the server's garbage collections so far and the time they paused it.
 gc_stats() { curl -sf "$SERVER_URL/metrics" | awk '/^dotnet_gc_collections_total\{generation="[012]"\}/ { split($1, g, "\""); n[g[2]] = $2 }
   /^dotnet_gc_pause_seconds_total / { p = $2 } END { printf "%d %d %d %s\n", n[0], n[1], n[2], p + 0 }'; }
 status_kb() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$SERVER_PID/status"; }
 CLK_TCK=$(getconf CLK_TCK)
 
-# Samples "seconds messages_in cpu_ticks" every 0.5 s into $1 until killed.
+# Samples "seconds ingested cpu_ticks" every 0.5 s into $1 until killed.
 sampler() {
   while :; do
     echo "$(date +%s.%N) $(ingested) $(cpu_ticks)" >> "$1"
@@ -162,19 +160,6 @@ sampler() {
 # message; the queue is deep enough to hide seconds of a store falling behind): what was ingested.
 ingested() {
   curl -sf "$SERVER_URL/metrics" | awk '/^iotfire_partition_messages_total[ {]/ { m += $2 } /^iotfire_telemetry_queued_batches / { q = $2 } END { printf "%d\n", m - q }'
-}
-# Messages are counted when a partition has processed them (iotfire_partition_messages_total, summed)
-# and their rows left the store's queue (ingested above): the ingress counter also counts what merely
-# waits in the bounded queues.
-# Waits until that counter stops moving (the broker's and the server's queues are drained).
-wait_drained() {
-  local previous=-1 now deadline=$((SECONDS + ${1:-30}))
-  while [ $SECONDS -lt $deadline ]; do
-    now=$(metric iotfire_partition_messages_total)
-    # The embedded store's queue too: a phase must not start with the last one's rows still to write.
-    [ "$now" = "$previous" ] && [ "$(metric iotfire_telemetry_queued_batches)" = 0 ] && return 0
-    previous=$now; sleep 1
-  done
 }
 
 record_results() {   # record_results TABLE_HEADER ROW

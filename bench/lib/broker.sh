@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (bench/mqtt/throughput.sh, bench/load.sh): the parts they share.
+# Sourced by the benchmark scripts (bench/mqtt/throughput.sh, bench/load.sh, bench/load/latency.sh): the parts they share.
 
 # A free TCP port on 127.0.0.1.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

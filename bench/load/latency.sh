@@ -57,6 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . bench/lib/broker.sh
+. bench/lib/server.sh
 scripts/install-deps.sh mosquitto:mosquitto || { echo "Mosquitto is needed (scripts/install-deps.sh said why above)" >&2; exit 1; }
 
 dotnet build -c Release src/IoTFireAlert.Server -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
@@ -84,29 +85,25 @@ BROKER_PORT=$(free_port)
 start_broker "$WORK" "$BROKER_PORT" "$(command -v mosquitto || echo /usr/sbin/mosquitto)" "$NODELAY" || { echo "mosquitto did not start" >&2; exit 1; }
 PIDS+=("$BROKER_PID")
 HTTP_PORT=$(free_port)
-URL="http://127.0.0.1:$HTTP_PORT"
+SERVER_URL="http://127.0.0.1:$HTTP_PORT"
 mkdir -p "$WORK/data"
 read -r -a EXTRA_ENV <<< "$EXTRA"
-SERVER_ENV=(IOTFIRE_ROOT="$(pwd)" IOTFIRE_Http__Urls="$URL" IOTFIRE_Mqtt__Host=127.0.0.1 IOTFIRE_Mqtt__Port="$BROKER_PORT"
+SERVER_ENV=(IOTFIRE_ROOT="$(pwd)" IOTFIRE_Http__Urls="$SERVER_URL" IOTFIRE_Mqtt__Host=127.0.0.1 IOTFIRE_Mqtt__Port="$BROKER_PORT"
   IOTFIRE_Mqtt__ClientId="iotfire-latency-$$" IOTFIRE_Storage__SqlitePath="$WORK/data/iotfire.db"
   IOTFIRE_Telemetry__Sqlite__Path="$WORK/data/telemetry.db" IOTFIRE_Logging__LogLevel__Default=Warning "${EXTRA_ENV[@]}")
 env "${SERVER_ENV[@]}" dotnet "$SERVER_DLL" import-devices "$WORK/devices.csv" >"$WORK/import.log" 2>&1
 env "${SERVER_ENV[@]}" dotnet "$SERVER_DLL" >"$WORK/server.log" 2>&1 & SERVER_PID=$!
 PIDS+=("$SERVER_PID")
-until curl -sf "$URL/healthz" >/dev/null 2>&1; do
+until curl -sf "$SERVER_URL/healthz" >/dev/null 2>&1; do
   kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/server.log" >&2; exit 1; }
   sleep 0.2
 done
 
-metric() { curl -sf "$URL/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $2 } END { printf "%d\n", s }'; }
 if [ -n "$PREFILL" ]; then
   background "${PREFILL%%:*}" "${PREFILL##*:}"
   "${BACKGROUND[@]}" >"$WORK/prefill.out" 2>&1
-  previous=-1
-  until now=$(metric iotfire_partition_messages_total); [ "$now" = "$previous" ] && [ "$(metric iotfire_telemetry_queued_batches)" = 0 ]; do
-    previous=$now; sleep 1
-  done
-  echo "prefill: $(tail -1 "$WORK/prefill.out"); server processed $now messages"
+  wait_drained 600
+  echo "prefill: $(tail -1 "$WORK/prefill.out"); server processed $(metric iotfire_partition_messages_total) messages"
 fi
 
 COUNTERS=$HOME/.dotnet/tools/dotnet-counters
@@ -119,10 +116,9 @@ background "$RATE" "$((SECONDS_TIMED + 10))"
 PIDS+=($!)
 sleep 3
 if [ -n "$POLL" ]; then
-  (while :; do curl -sf "$URL/metrics" >/dev/null; awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat" >/dev/null; sleep 0.5; done) &
+  (while :; do curl -sf "$SERVER_URL/metrics" >/dev/null; cpu_ticks >/dev/null; sleep 0.5; done) &
   PIDS+=($!)
 fi
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 # Per thread: tid, name, context switches (voluntary + involuntary) so far: wake-ups cost a system call and a switch.
 switches() {
   local t
@@ -130,8 +126,7 @@ switches() {
     printf '%s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm" 2>/dev/null)" "$(awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "$t/status" 2>/dev/null)"
   done
 }
-messages() { curl -sf "$URL/metrics" | awk '/^iotfire_messages_in_total / { print $2 }'; }
-CPU0=$(cpu_ticks) MSG0=$(messages) T0=$(date +%s.%N)
+CPU0=$(cpu_ticks) MSG0=$(metric iotfire_messages_in_total) T0=$(date +%s.%N)
 switches > "$WORK/switches0"
 if [ -n "$TRACE" ]; then
   [ -x "$HOME/.dotnet/tools/dotnet-trace" ] || { echo "--trace needs dotnet-trace (see --help)" >&2; exit 1; }
@@ -145,11 +140,11 @@ if [ -n "$PERF" ]; then
   (sleep $((SECONDS_TIMED / 2)); exec perf record -F 999 -g -p "$SERVER_PID" -o "$WORK/perf.data" -- sleep $((SECONDS_TIMED / 2))) >"$WORK/perf.log" 2>&1 &
   PERF_PID=$!
 fi
-dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
+dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
-CPU1=$(cpu_ticks) MSG1=$(messages) T1=$(date +%s.%N)
+CPU1=$(cpu_ticks) MSG1=$(metric iotfire_messages_in_total) T1=$(date +%s.%N)
 switches > "$WORK/switches1"
-curl -sf "$URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits|queue_full_waits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
+curl -sf "$SERVER_URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits|queue_full_waits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
 awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
 # Context switches a message over the window, by thread name (threads that came and went count from 0).
