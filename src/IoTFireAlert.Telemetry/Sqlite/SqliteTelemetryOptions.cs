@@ -14,10 +14,10 @@ public sealed class SqliteTelemetryOptions
     /// <summary>
     /// Queued write calls (about one per MQTT message, ~1 KiB each); a write waits while this many are
     /// queued, and with it the pipeline partition that made it and every message behind it, alarms
-    /// included. Deep enough to ride out the store's pauses of seconds (its log at the 64-MiB backstop on a
-    /// slow disk: with 4,096 calls the partitions stalled and alarms came up to 0.9-1.7 s late at
-    /// 10,500-14,400 msg/s, bench/RESULTS.md), bounded so that a store that cannot keep up
-    /// still holds ingestion back instead of filling memory: 65,536 calls, ~64 MiB, ~6 s at 10,000 msg/s.
+    /// included. Deep enough to ride out a store seconds behind (with 4,096 calls the partitions stalled
+    /// and alarms came up to 0.9-1.7 s late at 10,500-14,400 msg/s, bench/RESULTS.md), bounded so that a
+    /// store that cannot keep up still holds ingestion back instead of filling memory: 65,536 calls,
+    /// ~64 MiB, ~6 s at 10,000 msg/s.
     /// </summary>
     public int MaxPendingBatches { get; set; } = 65536;
 
