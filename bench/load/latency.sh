@@ -27,9 +27,11 @@
 # --perf samples the server with perf (linux-perf) over the second half of the timed window and prints its CPU by
 # library and the top symbols (JIT code named through DOTNET_PerfMapEnabled). Everything it starts is stopped by pid
 # on exit. SERVER_DLL=path runs another build of the server (e.g. a ReadyToRun publish) in the same harness.
+# --syscalls counts the server's system calls with perf trace over the second half of the timed window and
+# prints them a message, by thread and by call (each costs a kernel entry, dear on a virtual machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe POLL=""
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe POLL="" SYSCALLS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
@@ -40,8 +42,9 @@ while [ $# -gt 0 ]; do
     --no-nodelay) NODELAY="" ;;
     --env) EXTRA="$EXTRA $2"; shift ;;
     --trace) TRACE=$(realpath -m "$2"); shift ;;
+    --syscalls) SYSCALLS=1 ;;
     --perf) PERF=1; EXTRA="$EXTRA DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -119,11 +122,13 @@ if [ -n "$POLL" ]; then
   (while :; do curl -sf "$SERVER_URL/metrics" >/dev/null; cpu_ticks >/dev/null; sleep 0.5; done) &
   PIDS+=($!)
 fi
-# Per thread: tid, name, context switches (voluntary + involuntary) so far: wake-ups cost a system call and a switch.
+# Per thread: tid, name, context switches (voluntary + involuntary) so far (wake-ups cost a system call and a
+# switch), CPU ticks so far (user + system: fields 14 and 15 of stat, counted after the parenthesised name).
 switches() {
   local t
   for t in /proc/"$SERVER_PID"/task/*; do
-    printf '%s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm" 2>/dev/null)" "$(awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "$t/status" 2>/dev/null)"
+    printf '%s %s %s %s\n' "${t##*/}" "$(tr ' ' '_' < "$t/comm" 2>/dev/null)" "$(awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "$t/status" 2>/dev/null)" \
+      "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
   done
 }
 CPU0=$(cpu_ticks) MSG0=$(metric iotfire_messages_in_total) T0=$(date +%s.%N)
@@ -140,6 +145,13 @@ if [ -n "$PERF" ]; then
   (sleep $((SECONDS_TIMED / 2)); exec perf record -F 999 -g -p "$SERVER_PID" -o "$WORK/perf.data" -- sleep $((SECONDS_TIMED / 2))) >"$WORK/perf.log" 2>&1 &
   PERF_PID=$!
 fi
+if [ -n "$SYSCALLS" ]; then
+  command -v perf >/dev/null || { echo "--syscalls needs perf (Debian: linux-perf)" >&2; exit 1; }
+  (sleep $((SECONDS_TIMED / 2)); metric iotfire_messages_in_total > "$WORK/syscalls.m0"
+   perf trace -s -p "$SERVER_PID" -o "$WORK/syscalls.txt" -- sleep $((SECONDS_TIMED / 2)) >/dev/null 2>&1
+   metric iotfire_messages_in_total > "$WORK/syscalls.m1") &
+  SYSCALLS_PID=$!
+fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(metric iotfire_messages_in_total) T1=$(date +%s.%N)
@@ -151,10 +163,31 @@ awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG
 awk -v m="$((MSG1 - MSG0))" 'FNR == NR { before[$1] = $3; next } { by[$2] += $3 - before[$1]; all += $3 - before[$1] }
   END { printf "server context switches: %.2f a message\n", all / m; for (k in by) printf "  %s %.3f\n", k, by[k] / m }' \
   "$WORK/switches0" "$WORK/switches1" | { read -r total; echo "$total; by thread:"; sort -k2 -nr | head -8; }
+# CPU a message over the window by thread name: which part of the server the messages cost.
+awk -v m="$((MSG1 - MSG0))" -v hz="$(getconf CLK_TCK)" 'FNR == NR { before[$1] = $4; next } { by[$2] += $4 - before[$1]; all += $4 - before[$1] }
+  END { printf "server CPU by thread: %.1f us a message\n", 1e6 * all / hz / m; for (k in by) if (by[k] > 0) printf "  %s %.1f\n", k, 1e6 * by[k] / hz / m }' \
+  "$WORK/switches0" "$WORK/switches1" | { read -r total; echo "$total; by thread:"; sort -k2 -nr | head -8; }
 if [ -n "$TRACE" ]; then
   wait "$TRACE_PID" || true
   echo "trace: $TRACE"
   dotnet run -c Release --project bench/IoTFireAlert.TraceReport -- "$TRACE"
+fi
+if [ -n "$SYSCALLS" ]; then
+  wait "$SYSCALLS_PID" || true
+  # perf trace -s: a header line per thread ("name (tid), N events, ..."), then one line per call with its count.
+  awk -v m="$(( $(cat "$WORK/syscalls.m1") - $(cat "$WORK/syscalls.m0") ))" '
+    / events, / { thread = $0; sub(/ \([0-9]+\), .*/, "", thread); gsub(/^ +/, "", thread); gsub(/ /, "_", thread); next }
+    $2 ~ /^[0-9]+$/ && $1 ~ /^[a-z_0-9]+$/ { by_thread[thread] += $2; by_call[$1] += $2; by_both[thread " " $1] += $2; all += $2 }
+    END {
+      printf "H server system calls: %.2f a message (%d messages in the traced half)\n", all / m, m
+      for (t in by_thread) printf "T %s %.3f\n", t, by_thread[t] / m
+      for (c in by_call) printf "C %s %.3f\n", c, by_call[c] / m
+      for (b in by_both) printf "B %s %.3f\n", b, by_both[b] / m
+    }' "$WORK/syscalls.txt" > "$WORK/syscalls.report"
+  sed -n 's/^H //p' "$WORK/syscalls.report"
+  echo "by thread:"; awk '$1 == "T" { print "  " $2, $3 }' "$WORK/syscalls.report" | sort -k2 -nr | head -10
+  echo "by call:"; awk '$1 == "C" { print "  " $2, $3 }' "$WORK/syscalls.report" | sort -k2 -nr | head -12
+  echo "by thread and call:"; awk '$1 == "B" { print "  " $2, $3, $4 }' "$WORK/syscalls.report" | sort -k3 -nr | head -16
 fi
 if [ -n "$PERF" ]; then
   wait "$PERF_PID" || true
