@@ -6,8 +6,10 @@ namespace IoTFireAlert.Mqtt.IntegrationTests;
 /// <summary>Small conveniences for tests talking to a real broker.</summary>
 internal static class Clients
 {
-    public static MqttClientOptions Options(MosquittoBroker broker, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500) => new()
+    /// <summary>Options for a client of the test broker; <paramref name="receiveThread"/> reads on the client's own thread (<see cref="MqttClientOptions.ReceiveThread"/>).</summary>
+    public static MqttClientOptions Options(MosquittoBroker broker, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500, bool receiveThread = false) => new()
     {
+        ReceiveThread = receiveThread,
         Host = "127.0.0.1",
         Port = broker.Port,
         ClientId = clientId,

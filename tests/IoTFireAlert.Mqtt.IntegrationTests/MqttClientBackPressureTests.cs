@@ -9,11 +9,13 @@ public sealed class MqttClientBackPressureTests : IDisposable
     public void Dispose() => _broker.Dispose();
 
     [Theory]
-    [InlineData(MqttQualityOfService.AtMostOnce)]
-    [InlineData(MqttQualityOfService.AtLeastOnce)]
-    public async Task StalledConsumer_MemoryStaysBounded_ThenEverythingArrives(MqttQualityOfService qos)
+    [InlineData(MqttQualityOfService.AtMostOnce, false)]
+    [InlineData(MqttQualityOfService.AtLeastOnce, false)]
+    [InlineData(MqttQualityOfService.AtMostOnce, true)]
+    [InlineData(MqttQualityOfService.AtLeastOnce, true)]
+    public async Task StalledConsumer_MemoryStaysBounded_ThenEverythingArrives(MqttQualityOfService qos, bool receiveThread)
     {
-        var options = Clients.Options(_broker, "slow-" + qos);
+        var options = Clients.Options(_broker, "slow-" + qos, receiveThread: receiveThread);
         options.InboundCapacity = 256;
         options.ReceiveMaximum = 512;
         options.CleanStart = false;

@@ -9,21 +9,23 @@ public sealed class MqttClientSessionTests : IDisposable
 
     public void Dispose() => _broker.Dispose();
 
-    private MqttClientOptions Persistent(string id, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    private MqttClientOptions Persistent(string id, MqttProtocolVersion version = MqttProtocolVersion.V500, bool receiveThread = false)
     {
-        var options = Clients.Options(_broker, id, version);
+        var options = Clients.Options(_broker, id, version, receiveThread);
         options.CleanStart = false;
         options.SessionExpirySeconds = 3600;
         return options;
     }
 
     [Theory]
-    [InlineData(MqttProtocolVersion.V311)]
-    [InlineData(MqttProtocolVersion.V500)]
-    public async Task PersistentSession_ThousandMessagesWhileAway_AllArriveAfterReconnect(MqttProtocolVersion version)
+    [InlineData(MqttProtocolVersion.V311, false)]
+    [InlineData(MqttProtocolVersion.V500, false)]
+    [InlineData(MqttProtocolVersion.V311, true)]
+    [InlineData(MqttProtocolVersion.V500, true)]
+    public async Task PersistentSession_ThousandMessagesWhileAway_AllArriveAfterReconnect(MqttProtocolVersion version, bool receiveThread)
     {
-        var id = "persist-" + version;
-        await using (var first = await Clients.ConnectAsync(Persistent(id, version)))
+        var id = $"persist-{version}-{receiveThread}";
+        await using (var first = await Clients.ConnectAsync(Persistent(id, version, receiveThread)))
         {
             await first.SubscribeAsync([new MqttSubscription("alarms/#", MqttQualityOfService.AtLeastOnce)]);
             await first.DisconnectAsync();
@@ -35,7 +37,7 @@ public sealed class MqttClientSessionTests : IDisposable
             await Task.WhenAll(sends);
         }
 
-        await using var second = new MqttClient(Persistent(id, version));
+        await using var second = new MqttClient(Persistent(id, version, receiveThread));
         var result = await second.ConnectAsync();
         Assert.True(result.SessionPresent);
         var received = await Clients.ReceiveAsync(second, 1000);
@@ -119,11 +121,13 @@ public sealed class MqttClientSessionTests : IDisposable
         Assert.True(await Clients.NothingArrivesAsync(again.Messages, TimeSpan.FromMilliseconds(500)), "acknowledged messages were redelivered");
     }
 
-    [Fact]
-    public async Task BrokerRestart_ClientReconnectsResumesSessionAndDeliversQueued()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BrokerRestart_ClientReconnectsResumesSessionAndDeliversQueued(bool receiveThread)
     {
         var states = new List<MqttConnectionState>();
-        await using var subscriber = new MqttClient(Persistent("restart-sub"));
+        await using var subscriber = new MqttClient(Persistent("restart-sub", receiveThread: receiveThread));
         subscriber.ConnectionStateChanged += (_, e) => { lock (states) { states.Add(e.State); } };
         await subscriber.ConnectAsync();
         await subscriber.SubscribeAsync([new MqttSubscription("restart/#", MqttQualityOfService.AtLeastOnce)]);
@@ -141,12 +145,14 @@ public sealed class MqttClientSessionTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task BrokerDown_PublicationsInFlightAreResentAfterReconnect()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BrokerDown_PublicationsInFlightAreResentAfterReconnect(bool receiveThread)
     {
-        await using var subscriber = await Clients.ConnectAsync(Persistent("resend-sub"));
+        await using var subscriber = await Clients.ConnectAsync(Persistent("resend-sub", receiveThread: receiveThread));
         await subscriber.SubscribeAsync([new MqttSubscription("resend/#", MqttQualityOfService.AtLeastOnce)]);
-        await using var publisher = await Clients.ConnectAsync(Persistent("resend-pub"));
+        await using var publisher = await Clients.ConnectAsync(Persistent("resend-pub", receiveThread: receiveThread));
 
         // A polite stop saves the subscriber's session; publications made while the broker is away queue up.
         _broker.Restart();

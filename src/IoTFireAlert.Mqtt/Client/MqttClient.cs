@@ -63,7 +63,7 @@ public sealed partial class MqttClient : IAsyncDisposable
             SingleWriter = true,
             SingleReader = false,
             FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
+            AllowSynchronousContinuations = options.ReceiveThread,
         });
         _pool = new MqttPayloadPool(options.InboundCapacity + options.ReceiveMaximum + 64);
         _ackQueue = new MqttInboundAckQueue(options.ReceiveMaximum);

@@ -14,11 +14,14 @@ internal sealed class MqttConnection : IAsyncDisposable
     private long _lastReceived;
     private long _lastSent;
 
-    public MqttConnection(Stream stream, int generation, int readBufferSize)
+    public MqttConnection(Stream stream, int generation, int readBufferSize, bool receiveThread)
     {
         Stream = stream;
         Generation = generation;
-        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: readBufferSize, minimumReadSize: Math.Min(readBufferSize, 16 * 1024), leaveOpen: true));
+        // TLS has its own framing to read through, so only a plain TCP stream gets the reading thread.
+        Reader = receiveThread && stream is Transport.MqttSocketStream plain
+            ? Transport.MqttSocketReader.Start(plain.Socket, readBufferSize, _cts.Token)
+            : PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: readBufferSize, minimumReadSize: Math.Min(readBufferSize, 16 * 1024), leaveOpen: true));
         Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
         _lastReceived = _lastSent = Environment.TickCount64;
     }

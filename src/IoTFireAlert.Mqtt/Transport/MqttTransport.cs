@@ -12,6 +12,25 @@ internal static class MqttTransport
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (options.ReceiveThread && options.Tls is null)
+            {
+                // A blocking connect on a thread of its own: an asynchronous one would register the socket
+                // with the socket engine for good (see MqttSocketStream). The timeout is kept by waiting
+                // here; the catch below closes the socket, which ends a connect still in progress.
+                var connecting = Task.Factory.StartNew(() => socket.Connect(options.Host, options.Port), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                try
+                {
+                    await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _ = connecting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw;
+                }
+
+                return new MqttSocketStream(socket);
+            }
+
             await socket.ConnectAsync(options.Host, options.Port, cancellationToken).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             if (options.Tls is null)

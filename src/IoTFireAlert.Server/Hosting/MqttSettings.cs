@@ -30,6 +30,13 @@ public sealed class MqttSettings
     /// <summary>Messages received but not yet taken by the pipeline; past this the client stops reading the socket.</summary>
     public int InboundCapacity { get; set; } = 8192;
 
+    /// <summary>
+    /// The broker connection is read on a thread of its own that lets small reads gather for a millisecond
+    /// while messages keep coming (plain TCP; TLS always reads through the socket engine). False reads
+    /// through the socket engine: two wake-ups a read, none of the millisecond.
+    /// </summary>
+    public bool ReceiveThread { get; set; } = true;
+
     public string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Host) || Port is < 1 or > 65535)
@@ -77,6 +84,7 @@ public sealed class MqttSettings
         Username = Username,
         Password = Password,
         InboundCapacity = InboundCapacity,
+        ReceiveThread = ReceiveThread,
         Tls = UseTls ? new MqttTlsOptions
         {
             TargetHost = Host,
