@@ -63,6 +63,8 @@ public sealed partial class MqttClient : IAsyncDisposable
             SingleWriter = true,
             SingleReader = false,
             FullMode = BoundedChannelFullMode.Wait,
+            // With a reading thread of its own, the consumer's wake-up runs on that thread too: one hop less
+            // a read (bench/load/latency.sh at 15,000 msg/s: 28.9-29.3 against 30.7-32.1 µs a message).
             AllowSynchronousContinuations = options.ReceiveThread,
         });
         _pool = new MqttPayloadPool(options.InboundCapacity + options.ReceiveMaximum + 64);

@@ -54,6 +54,8 @@ public sealed class MqttClientOptions
     /// while messages keep coming: one wake-up a read instead of two, and a read a millisecond at most under
     /// load (see <c>MqttSocketReader</c>). For a client that receives a lot on one connection, such as a
     /// server's ingress; a thread per connection would not suit thousands of connections. Ignored with TLS.
+    /// The reader of <see cref="MqttClient.Messages"/> is then woken on that thread and runs there until it
+    /// next waits: it should hand messages on, not work on them.
     /// </summary>
     public bool ReceiveThread { get; set; }
 
