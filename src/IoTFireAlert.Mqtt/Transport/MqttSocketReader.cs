@@ -96,8 +96,9 @@ internal sealed class MqttSocketReader
         }
         catch (Exception e)
         {
-            // The connection was closed under us (disposal), or the receive loop completed the pipe: it
-            // sees the error, if it still reads. An exception must not escape a thread: it would end the process.
+            // Disposing the connection closes the socket under a waiting read (ObjectDisposedException: a
+            // normal end); anything else reaches the receive loop as its read's error. An exception must not
+            // escape a thread of its own: it would end the process.
             writer.Complete(e is ObjectDisposedException ? null : e);
         }
     }
