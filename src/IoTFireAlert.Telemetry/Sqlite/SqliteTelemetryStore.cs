@@ -191,9 +191,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             FullMode = BoundedChannelFullMode.Wait,
         });
         // A thread of its own (its transactions block; on a thread-pool worker, one of two on a two-core
-        // machine, they held up the alarm path) at a lower priority, so on a busy machine the store's
-        // work yields to the alarm path and catches up when it is idle. bench/load.sh's half phase at
-        // ~13,800 msg/s: alarm p99 83.6 ms with the writer on the pool, 20.3 ms here (bench/RESULTS.md).
+        // machine, they held up the alarm path: bench/load.sh's half phase at ~13,800 msg/s, alarm p99
+        // 83.6 ms with the writer on the pool, 20.3 ms here, bench/RESULTS.md), at the configured nice.
         _loop = BackgroundThread.Start("telemetry-writer", options.WriterNice, Write);
     }
 

@@ -180,7 +180,9 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     public async Task Writer_RunsAtTheConfiguredNice_OnlyWhenAsked()
     {
         Assert.True(OperatingSystem.IsLinux(), "the writer's priority is a Linux nice value; these tests run on Linux");
-        await using (var lowered = new SqliteTelemetryStore(Options()))
+        var asked = Options();
+        asked.WriterNice = 10;
+        await using (var lowered = new SqliteTelemetryStore(asked))
         {
             await WriteSmokeReportAsync(lowered, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             await lowered.FlushAsync();
@@ -188,9 +190,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
             Assert.Single(await lowered.ReadAsync("SD-1", DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1)));
         }
 
-        var normal = Options();
-        normal.WriterNice = 0;
-        await using var unchanged = new SqliteTelemetryStore(normal);
+        await using var unchanged = new SqliteTelemetryStore(Options()); // the default
         await unchanged.FlushAsync();
         Assert.Equal(0, unchanged.WriterNice);
     }
