@@ -185,7 +185,7 @@ public sealed partial class MqttClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
         var stream = await MqttTransport.ConnectAsync(_options, timeout.Token).ConfigureAwait(false);
-        var connection = new MqttConnection(stream, Interlocked.Increment(ref _generation), Math.Max(4096, Math.Min(_options.MaximumPacketSize, 64 * 1024)), _options.ReceiveThread);
+        var connection = new MqttConnection(stream, Interlocked.Increment(ref _generation), Math.Max(4096, Math.Min(_options.MaximumPacketSize, 64 * 1024)));
         try
         {
             MqttPacketFormatter.Encode(BuildConnect(), _options.ProtocolVersion, connection.Writer);

@@ -14,12 +14,12 @@ internal sealed class MqttConnection : IAsyncDisposable
     private long _lastReceived;
     private long _lastSent;
 
-    public MqttConnection(Stream stream, int generation, int readBufferSize, bool receiveThread)
+    public MqttConnection(Stream stream, int generation, int readBufferSize)
     {
         Stream = stream;
         Generation = generation;
-        // TLS has its own framing to read through, so only a plain TCP stream gets the reading thread.
-        Reader = receiveThread && stream is Transport.MqttSocketStream plain
+        // The transport opens an MqttSocketStream only when the client asked for a reading thread on plain TCP.
+        Reader = stream is Transport.MqttSocketStream plain
             ? Transport.MqttSocketReader.Start(plain.Socket, readBufferSize, _cts.Token)
             : PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: readBufferSize, minimumReadSize: Math.Min(readBufferSize, 16 * 1024), leaveOpen: true));
         Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
