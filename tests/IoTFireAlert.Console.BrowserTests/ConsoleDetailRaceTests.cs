@@ -7,7 +7,8 @@ namespace IoTFireAlert.Console.BrowserTests;
 /// <summary>
 /// The detail panel loads an alarm when it opens and again when the alarm changes (after an action,
 /// when the stream reports it), not otherwise; a slow answer to an earlier load must not put the state
-/// from before an action back. Its own seeded server: it resolves an alarm the shared fixture's tests
+/// from before an action back, and a refresh must not take the note field from under the operator's
+/// keys. Its own seeded server: it resolves an alarm the shared fixture's tests
 /// expect open.
 /// </summary>
 public sealed class ConsoleDetailRaceTests(SeededConsole console) : IClassFixture<SeededConsole>
@@ -29,6 +30,30 @@ public sealed class ConsoleDetailRaceTests(SeededConsole console) : IClassFixtur
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         Assert.Equal(0, Volatile.Read(ref loads));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task NoteBeingTyped_KeepsFocusWhenTheStreamRefreshesThePanel()
+    {
+        var id = ConsoleSeed.MajorForbidden.ToString(CultureInfo.InvariantCulture);
+        var page = await console.Chromium.OpenConsoleAsync(console.Server.BaseAddress);
+        await ChromiumBrowser.LogInAsync(page, ServerUnderTest.DispatcherKey, "王芳");
+        await page.Locator($"#queue-list .alarm[data-alarm-id='{id}']").ClickAsync();
+        await Expect(page.Locator("#detail-state")).ToHaveAttributeAsync("data-state", "active");
+        await page.ClickAsync("#action-note");
+        await page.Keyboard.TypeAsync("先到");
+
+        // Another dispatcher acknowledges: the stream tells the page, which rebuilds the panel.
+        using var client = console.Server.Client(ServerUnderTest.DispatcherKey);
+        using var body = new StringContent("""{"by":"赵强"}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri($"/api/alarms/{id}/ack", UriKind.Relative), body);
+        response.EnsureSuccessStatusCode();
+        await Expect(page.Locator("#detail-state")).ToHaveAttributeAsync("data-state", "acknowledged");
+
+        await page.Keyboard.TypeAsync("现场");
+        await Expect(page.Locator("#action-note")).ToBeFocusedAsync();
+        await Expect(page.Locator("#action-note")).ToHaveValueAsync("先到现场");
         await page.Context.CloseAsync();
     }
 

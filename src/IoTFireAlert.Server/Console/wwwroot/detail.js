@@ -91,6 +91,11 @@ export class AlarmDetail {
       return;
     }
     const { alarm, timeline, device, status } = this.#data;
+    // A refresh (the stream, an action elsewhere) rebuilds the panel while the operator may be typing
+    // a note: replacing the focused field would drop the keystrokes that follow, so focus and caret
+    // move to its successor.
+    const focused = root.contains(document.activeElement) && document.activeElement.id ? document.activeElement : null;
+    const caret = focused && typeof focused.selectionStart === 'number' ? [focused.selectionStart, focused.selectionEnd] : null;
     root.dataset.state = alarm.state;
     root.replaceChildren(...[
       h('h2', { class: 'detail-head' },
@@ -104,6 +109,11 @@ export class AlarmDetail {
       this.#timeline(timeline),
       this.#actions(alarm, keep),
       this.#messageNode()].filter(Boolean));
+    const successor = focused ? root.querySelector(`#${focused.id}`) : null;
+    if (successor) {
+      successor.focus();
+      if (caret && typeof successor.setSelectionRange === 'function') successor.setSelectionRange(...caret);
+    }
   }
 
   #facts(alarm, device, status) {
