@@ -4,12 +4,14 @@ using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Telemetry.Points;
 using IoTFireAlert.Telemetry.Sqlite;
 
-// usage: IoTFireAlert.SqliteThroughput [messages] [devices] [sequential|scattered] [messages/s]
+// usage: IoTFireAlert.SqliteThroughput [messages] [devices] [sequential|scattered] [messages/s] [prefill]
 // Writes smoke-detector reports (three readings, a sequence number and a heartbeat: five values each)
 // for `devices` devices into a fresh store, round-robin (sequential) or in the order a broker delivers a
 // fleet (scattered: consecutive reports from devices far apart), as fast as it can or paced at messages/s
 // (the writer then commits what arrives while it is idle, as in a server that keeps up), waits until all
 // are committed, and prints one JSON line: messages/s and CPU microseconds per message and per value.
+// With prefill, that many reports are written first as fast as the store takes them and not measured:
+// the figure is then the cost on a database in service, whose indexes no longer fit a few pages.
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
 var scattered = args.Length > 2 && args[2] == "scattered";
@@ -24,10 +26,18 @@ try
         .ToArray();
     var batch = new DecodedBatch();
     var tags = new DeviceTags?[1];
+    var pace = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 0;
+    var prefill = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
+    for (var n = 0; n < prefill; n++)
+    {
+        await WriteReportAsync(n);
+    }
+
+    await store.FlushAsync();
     var process = Process.GetCurrentProcess();
     var cpuBefore = process.TotalProcessorTime;
+    var pointsBefore = store.PointsWritten;
     var clock = Stopwatch.StartNew();
-    var pace = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 0;
     for (var i = 0; i < messages; i++)
     {
         while (pace > 0 && i % 100 == 0 && clock.Elapsed.TotalSeconds < i / pace)
@@ -35,24 +45,31 @@ try
             Thread.Sleep(1);
         }
 
-        var device = devices[scattered ? i * Stride % devices.Length : i % devices.Length];
-        batch.Clear();
-        ref var report = ref batch.BeginReport(device.DeviceId);
-        report.Flags = ReportFlags.Heartbeat | ReportFlags.HasSequence;
-        report.Sequence = (uint)i;
-        batch.Add(new Reading(Signal.SmokeAlarm, 0));
-        batch.Add(new Reading(Signal.BatteryPercent, 90));
-        batch.Add(new Reading(Signal.CableTemperatureCelsius, 21.5));
-        tags[0] = device;
-        await store.WriteReadingsAsync(batch, tags, 1_764_460_000_000 + i);
+        await WriteReportAsync(prefill + i);
     }
 
     await store.FlushAsync();
     var seconds = clock.Elapsed.TotalSeconds;
     process.Refresh();
     var cpuMicroseconds = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
+    var values = store.PointsWritten - pointsBefore;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"messages":{{messages}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{store.PointsWritten}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / store.PointsWritten:F2}}}"""));
+        $$"""{"messages":{{messages}},"prefill":{{prefill}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{values}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / values:F2}}}"""));
+
+    // The n-th report (prefill first) of the device the order gives; times one millisecond apart.
+    async ValueTask WriteReportAsync(long n)
+    {
+        var device = devices[scattered ? n * Stride % devices.Length : n % devices.Length];
+        batch.Clear();
+        ref var report = ref batch.BeginReport(device.DeviceId);
+        report.Flags = ReportFlags.Heartbeat | ReportFlags.HasSequence;
+        report.Sequence = (uint)n;
+        batch.Add(new Reading(Signal.SmokeAlarm, 0));
+        batch.Add(new Reading(Signal.BatteryPercent, 90));
+        batch.Add(new Reading(Signal.CableTemperatureCelsius, 21.5));
+        tags[0] = device;
+        await store.WriteReadingsAsync(batch, tags, 1_764_460_000_000 + n);
+    }
 }
 finally
 {

@@ -156,7 +156,7 @@ dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(metric iotfire_messages_in_total) T1=$(date +%s.%N)
 switches > "$WORK/switches1"
-curl -sf "$SERVER_URL/metrics" | awk '/^iotfire_telemetry_(points_written|commits|queue_full_waits)_total / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
+curl -sf "$SERVER_URL/metrics" | awk '/^iotfire_telemetry_(points_written_total|commits_total|queue_full_waits_total|stage_moves_total|stage_move_seconds_total) / { printf "%s%s %s", sep, $1, $2; sep = ", " } END { print "" }'
 awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v m0="$MSG0" -v m1="$MSG1" -v t0="$T0" -v t1="$T1" 'BEGIN {
   printf "server: %.0f msg/s received, %.0f %% of a core, %.1f us CPU a message\n", (m1 - m0) / (t1 - t0), 100 * c / hz / (t1 - t0), 1e6 * c / hz / (m1 - m0) }'
 # Context switches a message over the window, by thread name (threads that came and went count from 0).

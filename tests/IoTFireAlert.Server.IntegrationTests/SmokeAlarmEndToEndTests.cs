@@ -145,6 +145,9 @@ public sealed class SmokeAlarmEndToEndTests : IDisposable
             Assert.Contains("iotfire_telemetry_rows_lost_total 0", metrics);
             Assert.Contains("iotfire_telemetry_queue_full_waits_total 0", metrics); // a deep queue: a few messages never wait
             Assert.Contains(metrics, l => l.StartsWith("iotfire_telemetry_queued_batches ", StringComparison.Ordinal));
+            Assert.Contains(metrics, l => l.StartsWith("iotfire_telemetry_staged_rows ", StringComparison.Ordinal));
+            Assert.Contains(metrics, l => l.StartsWith("iotfire_telemetry_stage_moves_total ", StringComparison.Ordinal));
+            Assert.Contains(metrics, l => l.StartsWith("iotfire_telemetry_stage_move_seconds_total ", StringComparison.Ordinal));
         }
 
         var alarm = await _server.EventuallyFoundAsync(async () =>

@@ -21,7 +21,10 @@ public sealed class TelemetryMetrics(TelemetryStore store) : IMetricsSource
                     .Counter("iotfire_telemetry_commits_total", "Transactions the embedded store committed (writes gathered for Telemetry:Sqlite:CommitDelay go in one).", sqlite.Commits)
                     .Counter("iotfire_telemetry_checkpoints_total", "Times the embedded store's write-ahead log was copied into its database file (off the writer's thread).", sqlite.Checkpoints)
                     .Counter("iotfire_telemetry_queue_full_waits_total", "Writes that found the embedded store's queue full and waited: each held up ingestion behind it (Telemetry:Sqlite:MaxPendingBatches).", sqlite.QueueFullWaits)
-                    .Gauge("iotfire_telemetry_queued_batches", "Batches waiting for the embedded store's writer.", sqlite.QueuedBatches);
+                    .Gauge("iotfire_telemetry_queued_batches", "Batches waiting for the embedded store's writer.", sqlite.QueuedBatches)
+                    .Gauge("iotfire_telemetry_staged_rows", "Reports in the embedded store's unindexed stage (Telemetry:Sqlite:StageInterval, StageMaxRows).", sqlite.StagedRows)
+                    .Counter("iotfire_telemetry_stage_moves_total", "Stages the embedded store moved into its indexed table.", sqlite.StageMoves)
+                    .Counter("iotfire_telemetry_stage_move_seconds_total", "Time the embedded store's writer spent moving stages (writes queue meanwhile).", sqlite.StageMoveTime.TotalSeconds);
                 break;
             case InfluxDbTelemetrySink influx:
                 var m = influx.Writer.Metrics;

@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace IoTFireAlert.Telemetry.Sqlite;
 
 /// <summary>
-/// The one statement run for every report: <c>INSERT INTO reading_row VALUES (time, tags, fields)</c>,
+/// The one statement run for every report: <c>INSERT INTO reading_recent VALUES (time, tags, fields)</c>,
 /// prepared once and bound natively. Through <see cref="SqliteCommand"/> each row boxed its values and
 /// went through the command's parameter and reader machinery, which cost more than SQLite's own insert;
 /// here a row is three binds (the fields as UTF-8 JSON straight from the batch's buffer), one step and
@@ -18,7 +18,7 @@ internal sealed class RowInsert : IDisposable
     public RowInsert(SqliteConnection connection)
     {
         _database = RawStatement.Database(connection);
-        _statement = RawStatement.Prepare(_database, "INSERT INTO reading_row (time_ms, tags_id, fields) VALUES (?1, ?2, ?3)");
+        _statement = RawStatement.Prepare(_database, "INSERT INTO reading_recent (time_ms, tags_id, fields) VALUES (?1, ?2, ?3)");
     }
 
     public void Insert(long timeMs, long tagsId, ReadOnlySpan<byte> fieldsJson)

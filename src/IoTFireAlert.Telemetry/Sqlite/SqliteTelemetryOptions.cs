@@ -23,11 +23,23 @@ public sealed class SqliteTelemetryOptions
 
     /// <summary>
     /// How long the writer lets rows gather after the first arrives at an idle queue before it commits
-    /// them: each commit writes every page it touched (a report's index page is rarely shared with another
-    /// report's), so fewer, larger transactions write fewer pages. Rows become readable this much later; zero
+    /// them: each commit writes every page it touched (the stage's last pages, the tag sets, positions and
+    /// alarm events with their indexes), so fewer, larger transactions write fewer pages. Rows become readable this much later; zero
     /// commits at once. A writer that is behind never waits: its transactions are large already.
     /// </summary>
     public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// How long reports stay in the unindexed <c>reading_recent</c> before they are moved, sorted by device,
+    /// into <c>reading_row</c> (indexed by device and time). Inserted one by one into that index, nearly every
+    /// report wrote an index page of its own once the index had outgrown the few pages a commit touches;
+    /// moved together, a device's reports of the whole stage share one. A read scans the stage (at most this
+    /// long, or <see cref="StageMaxRows"/> reports), so longer stages write less and read more.
+    /// </summary>
+    public TimeSpan StageInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reports staged at most: a stage is moved early once it holds this many (a fast fleet fills it before <see cref="StageInterval"/>).</summary>
+    public int StageMaxRows { get; set; } = 262_144;
 
     /// <summary>
     /// The writer thread's Linux nice value, 0 (as the rest of the server, the default) to 19: above 0 the
@@ -65,6 +77,16 @@ public sealed class SqliteTelemetryOptions
         if (CommitDelay < TimeSpan.Zero || CommitDelay > TimeSpan.FromSeconds(1))
         {
             errors.Add($"Telemetry:Sqlite:CommitDelay must be between 0 and 1 s (is {CommitDelay}).");
+        }
+
+        if (StageInterval <= TimeSpan.Zero || StageInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Telemetry:Sqlite:StageInterval must be more than 0 and at most 1 hour (is {StageInterval}).");
+        }
+
+        if (StageMaxRows <= 0)
+        {
+            errors.Add($"Telemetry:Sqlite:StageMaxRows must be positive (is {StageMaxRows}).");
         }
 
         if (WriterNice is < 0 or > 19)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dapper;
 using IoTFireAlert.Ingestion.Readings;
@@ -15,6 +16,9 @@ namespace IoTFireAlert.Telemetry.Sqlite;
 /// as a JSON object) in <c>reading_row</c>; the view <c>reading</c> gives the long form back (one row
 /// per field, through json_each). One insert per report instead of one per field: a smoke detector's
 /// message is one row instead of five, an electrical-fire monitor's one instead of ten to fifteen.
+/// Reports are first appended to <c>reading_recent</c>, which has no index, and moved into
+/// <c>reading_row</c> (indexed by device and time) sorted by device every
+/// <see cref="SqliteTelemetryOptions.StageInterval"/>; reads and the view cover both tables.
 /// Calls copy their rows into a bounded queue; one writer task inserts them in transactions, so
 /// callers never contend on the database.
 /// </summary>
@@ -38,9 +42,17 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             tags_id INTEGER NOT NULL,
             fields  TEXT    NOT NULL);
         CREATE INDEX IF NOT EXISTS reading_row_tags_time ON reading_row (tags_id, time_ms);
-        CREATE VIEW IF NOT EXISTS reading AS
+        CREATE TABLE IF NOT EXISTS reading_recent (
+            time_ms INTEGER NOT NULL,
+            tags_id INTEGER NOT NULL,
+            fields  TEXT    NOT NULL);
+        DROP VIEW IF EXISTS reading;
+        CREATE VIEW reading AS
             SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value
-            FROM reading_row r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f;
+            FROM reading_row r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f
+            UNION ALL
+            SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value
+            FROM reading_recent r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f;
         CREATE TABLE IF NOT EXISTS fleet_position (
             time_ms    INTEGER NOT NULL,
             vehicle_id TEXT    NOT NULL,
@@ -74,6 +86,16 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// (<c>reading_series</c>) with one point per value (<c>reading_point</c>).
     /// </summary>
     private const string FlatReadings = "reading_flat";
+
+    /// <summary>
+    /// The staged reports, moved into the indexed table sorted by device in one statement: a device's
+    /// reports of the whole stage then go into its index page together, where inserted as they arrive
+    /// nearly every report wrote an index page of its own (1.2 pages of log a report).
+    /// </summary>
+    private const string MoveStagedReadings = """
+        INSERT INTO reading_row (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM reading_recent ORDER BY tags_id, time_ms;
+        DELETE FROM reading_recent;
+        """;
 
     private const string SeriesReadings =
         "(SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value " +
@@ -128,6 +150,11 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private long _rowsLost;
     private long _commits;
     private long _queueFullWaits;
+    private long _stagedRows;
+    private long _stageMoves;
+    private long _stageMoveTicks;
+    private long _stagedSince;
+    private long _moveNotBefore;
     private int _disposed;
 
     /// <param name="options">The bound <c>Telemetry:Sqlite</c> section.</param>
@@ -176,6 +203,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             migration.Commit();
         }
 
+        _stagedRows = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM reading_recent");
+        _stagedSince = Stopwatch.GetTimestamp();
         _rowInsert = new RowInsert(_connection);
         _transaction = new NativeTransaction(_connection);
         _tagsUpsert = Prepare(
@@ -219,6 +248,15 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
     /// <summary>The writer thread's nice value as the kernel reports it (<see cref="SqliteTelemetryOptions.WriterNice"/>; 0 off Linux).</summary>
     public int WriterNice { get; private set; }
+
+    /// <summary>Reports in <c>reading_recent</c>, waiting to be moved into the indexed <c>reading_row</c>.</summary>
+    public long StagedRows => Volatile.Read(ref _stagedRows);
+
+    /// <summary>Stages moved into the indexed table.</summary>
+    public long StageMoves => Volatile.Read(ref _stageMoves);
+
+    /// <summary>Time the writer spent moving stages (it queues what arrives meanwhile).</summary>
+    public TimeSpan StageMoveTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _stageMoveTicks));
 
     /// <summary>Times the log was copied into the database file off the writer's thread.</summary>
     public long Checkpoints => _checkpointer.Checkpoints;
@@ -296,10 +334,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = "SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM reading_tags t JOIN reading_row r ON r.tags_id = t.id JOIN json_each(r.fields) f " +
-                  "WHERE t.device_id = @deviceId AND r.time_ms >= @from AND r.time_ms < @to" +
-                  (field is null ? "" : " AND f.key = @field") +
-                  " ORDER BY r.time_ms, f.key";
+        // One arm a table, each joined on its own: the indexed reports through their index, the staged
+        // ones (at most a stage) scanned.
+        string Arm(string table) =>
+            $"SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM reading_tags t JOIN {table} r ON r.tags_id = t.id JOIN json_each(r.fields) f " +
+            "WHERE t.device_id = @deviceId AND r.time_ms >= @from AND r.time_ms < @to" +
+            (field is null ? "" : " AND f.key = @field");
+        var sql = $"{Arm("reading_row")} UNION ALL {Arm("reading_recent")} ORDER BY TimeMs, Field";
         var rows = await connection.QueryAsync<(long TimeMs, string Field, double Value)>(new CommandDefinition(
             sql,
             new { deviceId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), field },
@@ -401,6 +442,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             if (pending.Count > 0)
             {
                 TryInsert(pending);
+                MoveStagedWhenDue();
                 foreach (var rows in pending)
                 {
                     rows.Flushed?.TrySetResult();
@@ -438,10 +480,51 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
     }
 
+    /// <summary>
+    /// Moves the staged reports into the indexed table once a stage is full or old enough. A move that
+    /// fails leaves them staged (still read) and is tried again a stage later.
+    /// </summary>
+    private void MoveStagedWhenDue()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var due = _stagedRows >= _options.StageMaxRows || (_stagedRows > 0 && Stopwatch.GetElapsedTime(_stagedSince, now) >= _options.StageInterval);
+        if (due && now >= _moveNotBefore)
+        {
+            MoveStaged();
+        }
+    }
+
+    private void MoveStaged()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _transaction.Begin();
+            _connection.Execute(MoveStagedReadings);
+            _transaction.Commit();
+            Volatile.Write(ref _stagedRows, 0);
+            _stagedSince = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref _stageMoves);
+            Interlocked.Add(ref _stageMoveTicks, _stagedSince - started);
+        }
+        catch (SqliteException e)
+        {
+            _transaction.Rollback();
+            _moveNotBefore = Stopwatch.GetTimestamp() + (long)(_options.StageInterval.TotalSeconds * Stopwatch.Frequency);
+            _writeFailed?.Invoke(e, 0);
+        }
+    }
+
     private void Sweep()
     {
         try
         {
+            // The staged reports first: the sweep deletes from the indexed table only.
+            if (_stagedRows > 0)
+            {
+                MoveStaged();
+            }
+
             DeleteExpired();
         }
         catch (SqliteException e)
@@ -455,9 +538,15 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         try
         {
             _transaction.Begin();
-            Insert(batches);
+            var staged = Insert(batches);
             _transaction.Commit();
             Interlocked.Increment(ref _commits);
+            if (_stagedRows == 0)
+            {
+                _stagedSince = Stopwatch.GetTimestamp();
+            }
+
+            Volatile.Write(ref _stagedRows, _stagedRows + staged);
         }
         catch (SqliteException e)
         {
@@ -469,12 +558,14 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
     }
 
-    private void Insert(List<SqliteRowBatch> batches)
+    /// <returns>Reports staged.</returns>
+    private long Insert(List<SqliteRowBatch> batches)
     {
         var (tags, tp) = _tagsUpsert;
         var (position, pp) = _positionInsert;
         var (alarm, ap) = _alarmInsert;
         long written = 0;
+        long staged = 0;
         foreach (var batch in batches)
         {
             foreach (var row in batch.Readings)
@@ -482,6 +573,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
                 _rowInsert.Insert(row.TimeMs, TagsId(tags, tp, row.Device), batch.FieldsOf(row));
                 written += row.Fields;
             }
+
+            staged += batch.Readings.Count;
 
             foreach (var p in batch.Positions)
             {
@@ -513,6 +606,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
 
         Interlocked.Add(ref _pointsWritten, written);
+        return staged;
     }
 
     private long TagsId(SqliteCommand tags, SqliteParameter[] tp, DeviceTags device)

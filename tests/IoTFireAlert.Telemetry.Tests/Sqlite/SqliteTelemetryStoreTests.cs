@@ -171,7 +171,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
 
         // A few dozen pages of log: far under the writer's own automatic checkpoint, so only the
         // checkpointer can have copied them. The database file alone (no log beside it) must hold the rows.
-        var inFile = await DatabaseFileRows.WaitForAsync(Path.Combine(_dir, "telemetry.db"), "reading_row", 200, TimeSpan.FromSeconds(10));
+        var inFile = await DatabaseFileRows.WaitForAsync(Path.Combine(_dir, "telemetry.db"), "reading_recent", 200, TimeSpan.FromSeconds(10));
         Assert.Equal(200, inFile);
         Assert.True(store.Checkpoints > 0);
     }
@@ -323,7 +323,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         using var check = new SqliteConnection($"Data Source={Options().Path}");
         check.Open();
         using var query = check.CreateCommand();
-        query.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row), (SELECT group_concat(field || '=' || value, ' ') FROM (SELECT field, value FROM reading ORDER BY field))";
+        query.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row) + (SELECT COUNT(*) FROM reading_recent), (SELECT group_concat(field || '=' || value, ' ') FROM (SELECT field, value FROM reading ORDER BY field))";
         using var row = query.ExecuteReader();
         Assert.True(row.Read());
         Assert.Equal(1L, row.GetInt64(0));
@@ -348,6 +348,79 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var reopened = new SqliteTelemetryStore(Options());
         var points = await reopened.ReadAsync("EF-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 1));
         Assert.Equal(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(t), "voltage_v_1", 229.5), Assert.Single(points));
+    }
+
+    [Fact]
+    public async Task FullStage_IsMovedIntoTheIndexedTableSortedByDevice_AndReadTheSameBeforeAndAfter()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.StageMaxRows = 40;
+        await using var store = new SqliteTelemetryStore(options);
+        var devices = Enumerable.Range(0, 7).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
+        // Devices interleaved as a broker delivers a fleet: 0, 3, 6, 2, 5, ...
+        async Task WriteAsync(int from, int count)
+        {
+            var batch = new DecodedBatch();
+            for (var i = from; i < from + count; i++)
+            {
+                batch.Clear();
+                ref var report = ref batch.BeginReport(devices[i * 3 % 7].DeviceId);
+                report.Flags = ReportFlags.HasTimestamp;
+                report.TimestampUnixMs = t0 + i;
+                batch.Add(new Reading(Signal.BatteryPercent, i));
+                await store.WriteReadingsAsync(batch, new DeviceTags?[] { devices[i * 3 % 7] }, 0);
+                await store.FlushAsync(); // a commit each: the stage fills one report at a time
+            }
+        }
+
+        async Task<string> ReadAllAsync() => string.Join(' ', (await Task.WhenAll(devices.Select(d =>
+            store.ReadAsync(d.DeviceId, DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 100)))))
+            .SelectMany(points => points).Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t0}={p.Value}"));
+
+        await WriteAsync(0, 39);
+        Assert.Equal([0L, 39L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal(39, store.StagedRows);
+        var staged = await ReadAllAsync();
+
+        await WriteAsync(39, 1);
+        Assert.Equal([40L, 0L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal(0, store.StagedRows);
+        Assert.Equal(1, store.StageMoves);
+        var moved = await ReadAllAsync();
+        Assert.Equal(staged.Split(' ').Append("39=39").Order(), moved.Split(' ').Order());
+        // In the indexed table a device's reports lie together, each device's in time order.
+        using var connection = new SqliteConnection($"Data Source={options.Path}");
+        connection.Open();
+        using var order = connection.CreateCommand();
+        order.CommandText = "SELECT tags_id, time_ms FROM reading_row ORDER BY rowid";
+        using var rows = order.ExecuteReader();
+        var previous = (Tags: 0L, Time: 0L);
+        while (rows.Read())
+        {
+            var current = (Tags: rows.GetInt64(0), Time: rows.GetInt64(1));
+            Assert.True(current.Tags > previous.Tags || (current.Tags == previous.Tags && current.Time > previous.Time), $"{current} after {previous}");
+            previous = current;
+        }
+    }
+
+    [Fact]
+    public async Task Stage_IsMovedOnceItIsOlderThanTheInterval()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.StageInterval = TimeSpan.FromMilliseconds(300);
+        await using var store = new SqliteTelemetryStore(options);
+        await WriteSmokeReportAsync(store, t);
+        await store.FlushAsync();
+        Assert.Equal(1, store.StagedRows);
+
+        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        await WriteSmokeReportAsync(store, t + 1);
+        await store.FlushAsync();
+
+        Assert.Equal([2L, 0L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal(2, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2))).Count);
     }
 
     /// <summary>A database file as an earlier version of the store left it, before the store opens it.</summary>
@@ -381,9 +454,11 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     [Fact]
     public void Options_Invalid_ClearMessages()
     {
-        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1) }.Validate();
+        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1), StageInterval = TimeSpan.Zero, StageMaxRows = 0 }.Validate();
 
         Assert.Contains(errors, e => e.Contains("Path", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("StageInterval", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("StageMaxRows", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Retention", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("CommitDelay", StringComparison.Ordinal));
         Assert.Empty(new SqliteTelemetryOptions().Validate());
