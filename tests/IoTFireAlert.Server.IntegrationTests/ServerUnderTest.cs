@@ -8,7 +8,7 @@ namespace IoTFireAlert.Server.IntegrationTests;
 /// The real server as a separate process (so a test can kill -9 it), on a free 127.0.0.1 port,
 /// with its own SQLite folder, pointed at a broker the test started. Stopped by pid.
 /// </summary>
-public sealed class ServerUnderTest : IDisposable
+public sealed partial class ServerUnderTest : IDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
     public const string DispatcherKey = "test-dispatcher-key-0123456789abcdef";
@@ -21,11 +21,9 @@ public sealed class ServerUnderTest : IDisposable
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "iotfire-server-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDirectory);
-        Port = FreePort.Next();
         _environment = new Dictionary<string, string>
         {
             ["IOTFIRE_ROOT"] = RepositoryRoot(),
-            ["IOTFIRE_Http__Urls"] = $"http://127.0.0.1:{Port}",
             ["IOTFIRE_Mqtt__Host"] = "127.0.0.1",
             ["IOTFIRE_Mqtt__Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["IOTFIRE_Mqtt__ClientId"] = "iotfire-test-" + Guid.NewGuid().ToString("N")[..8],
@@ -50,7 +48,8 @@ public sealed class ServerUnderTest : IDisposable
         Start();
     }
 
-    public int Port { get; }
+    /// <summary>The port the server listens on: chosen by the kernel at the first start, kept across restarts.</summary>
+    public int Port { get; private set; }
 
     public string DataDirectory { get; }
 
@@ -71,10 +70,17 @@ public sealed class ServerUnderTest : IDisposable
 
     public void Start()
     {
-        var dll = ServerAssemblyPath();
-        _process = ServerProcess.Start(ServerProcess.Require("dotnet", "dotnet-sdk"), [dll], Port, TimeSpan.FromSeconds(60), _environment);
+        // Port 0 at first: a port picked free beforehand can be taken by a parallel test's server,
+        // whose answers would then pass for this one's until it stops.
+        _environment["IOTFIRE_Http__Urls"] = $"http://127.0.0.1:{Port}";
+        _process = ServerProcess.Launch(ServerProcess.Require("dotnet", "dotnet-sdk"), [ServerAssemblyPath()], _environment);
+        var listening = _process.WaitForOutput(ListeningLine(), TimeSpan.FromSeconds(60));
+        Port = int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         WaitHealthy();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
 
     /// <summary>Healthy means subscribed to the broker: only then is a published message sure to arrive.</summary>
     private void WaitHealthy()
@@ -118,7 +124,16 @@ public sealed class ServerUnderTest : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var value = await probe();
+            T? value;
+            try
+            {
+                value = await probe();
+            }
+            catch (HttpRequestException e) when (_process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"the server exited while waiting for {what}: {e.Message}\nServer output:\n{Tail(Output)}", e);
+            }
+
             if (value is not null)
             {
                 return value;
@@ -126,7 +141,7 @@ public sealed class ServerUnderTest : IDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{what} did not happen within {timeout}.\nServer output:\n{Output[^Math.Min(Output.Length, 4000)..]}");
+                throw new TimeoutException($"{what} did not happen within {timeout}.\nServer output:\n{Tail(Output)}");
             }
 
             await Task.Delay(100);
@@ -146,6 +161,8 @@ public sealed class ServerUnderTest : IDisposable
         using var client = Client();
         return await client.GetFromJsonAsync<T>(path, Json);
     }
+
+    private static string Tail(string output) => output[^Math.Min(output.Length, 4000)..];
 
     public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 

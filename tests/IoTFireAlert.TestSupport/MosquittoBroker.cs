@@ -36,7 +36,22 @@ public sealed class MosquittoBroker : IDisposable
         var binary = ServerProcess.Require("mosquitto", "mosquitto");
         var dir = Path.Combine(Path.GetTempPath(), "iotfire-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(dir);
-        var port = FreePort.Next();
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort.Next();
+            try
+            {
+                return StartOn(binary, dir, port, extraConfig, listenerConfig);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                // The port was free when picked and taken before the broker bound it: pick another.
+            }
+        }
+    }
+
+    private static MosquittoBroker StartOn(string binary, string dir, int port, string extraConfig, string? listenerConfig)
+    {
         var config = new StringBuilder()
             .AppendLine("persistence true")
             .AppendLine($"persistence_location {dir}/")

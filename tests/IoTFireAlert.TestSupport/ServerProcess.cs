@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace IoTFireAlert.TestSupport;
 
@@ -51,6 +52,14 @@ public sealed class ServerProcess : IDisposable
 
     public static ServerProcess Start(string fileName, IEnumerable<string> arguments, int port, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
     {
+        var server = Launch(fileName, arguments, environment);
+        server.WaitForPort(port, timeout ?? TimeSpan.FromSeconds(20));
+        return server;
+    }
+
+    /// <summary>Starts the binary and returns at once; the caller waits for whatever tells it the server is ready.</summary>
+    public static ServerProcess Launch(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -76,8 +85,38 @@ public sealed class ServerProcess : IDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        server.WaitForPort(port, timeout ?? TimeSpan.FromSeconds(20));
         return server;
+    }
+
+    /// <summary>
+    /// Waits until a line of the output matches <paramref name="pattern"/> and returns the match.
+    /// A server told to listen on port 0 says which port it got; reading that beats asking for a
+    /// free port first, which another process can take before the server binds it.
+    /// </summary>
+    public Match WaitForOutput(Regex pattern, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var match = pattern.Match(Output);
+            if (match.Success)
+            {
+                return match;
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode} before printing /{pattern}/:\n{Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Stop();
+                throw new TimeoutException($"{_process.StartInfo.FileName} did not print /{pattern}/ within {timeout}:\n{Output}");
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     public void WaitForPort(int port, TimeSpan timeout)
@@ -94,7 +133,20 @@ public sealed class ServerProcess : IDisposable
             {
                 using var client = new TcpClient();
                 client.Connect("127.0.0.1", port);
-                return;
+                if (ListensOn(port))
+                {
+                    return;
+                }
+
+                // Another process holds the port (picked free, then taken before this one bound it):
+                // its answers must not pass for ours; this process fails to bind and exits, or we time out.
+                if (DateTime.UtcNow > deadline)
+                {
+                    Stop();
+                    throw new TimeoutException($"port {port} answers, but not from {_process.StartInfo.FileName} (pid {_process.Id}):\n{Output}");
+                }
+
+                Thread.Sleep(50);
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
             {
@@ -105,6 +157,43 @@ public sealed class ServerProcess : IDisposable
                 Stop();
                 throw new TimeoutException($"{_process.StartInfo.FileName} did not listen on {port} within {timeout}: {e.Message}\n{Output}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether the socket listening on 127.0.0.1:<paramref name="port"/> is one of this process's
+    /// (Linux: the socket's inode in /proc/net/tcp among the links in /proc/PID/fd). True where /proc is absent.
+    /// </summary>
+    private bool ListensOn(int port)
+    {
+        var fdDirectory = $"/proc/{_process.Id}/fd";
+        if (!File.Exists("/proc/net/tcp") || !Directory.Exists(fdDirectory))
+        {
+            return true;
+        }
+
+        var localAddress = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists))
+        {
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns.Length > 9 && columns[1].EndsWith(localAddress, StringComparison.Ordinal) && columns[3] == "0A")
+                {
+                    inodes.Add($"socket:[{columns[9]}]");
+                }
+            }
+        }
+
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(fdDirectory).Any(fd => new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return !_process.HasExited;
         }
     }
 
