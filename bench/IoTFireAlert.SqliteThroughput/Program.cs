@@ -9,7 +9,8 @@ using IoTFireAlert.Telemetry.Sqlite;
 // for `devices` devices into a fresh store, round-robin (sequential) or in the order a broker delivers a
 // fleet (scattered: consecutive reports from devices far apart), as fast as it can or paced at messages/s
 // (the writer then commits what arrives while it is idle, as in a server that keeps up), waits until all
-// are committed, and prints one JSON line: messages/s and CPU microseconds per message and per value.
+// are committed, and prints one JSON line: messages/s and CPU microseconds per message and per value,
+// then the time to read one device's whole history (and how many reports were still staged).
 // With prefill, that many reports are written first as fast as the store takes them and not measured:
 // the figure is then the cost on a database in service, whose indexes no longer fit a few pages.
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -17,6 +18,7 @@ var deviceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCult
 var scattered = args.Length > 2 && args[2] == "scattered";
 // A prime stride that does not divide the device count visits every device once per round, far apart.
 const long Stride = 7_919;
+const long FirstTimeMs = 1_764_460_000_000;
 var folder = Directory.CreateTempSubdirectory("iotfire-sqlite-bench-");
 try
 {
@@ -53,8 +55,19 @@ try
     process.Refresh();
     var cpuMicroseconds = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds;
     var values = store.PointsWritten - pointsBefore;
+
+    // A dashboard's read: one device's whole history, of 20 devices, with what is still staged then.
+    var staged = store.StagedRows;
+    var span = (From: DateTimeOffset.FromUnixTimeMilliseconds(FirstTimeMs), To: DateTimeOffset.FromUnixTimeMilliseconds(FirstTimeMs + prefill + messages));
+    var reads = Stopwatch.StartNew();
+    for (var d = 0; d < 20; d++)
+    {
+        await store.ReadAsync(devices[d * (devices.Length / 20)].DeviceId, span.From, span.To);
+    }
+
+    var readMs = reads.Elapsed.TotalMilliseconds / 20;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"messages":{{messages}},"prefill":{{prefill}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{values}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / values:F2}}}"""));
+        $$"""{"messages":{{messages}},"prefill":{{prefill}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{values}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / values:F2}},"staged_rows":{{staged}},"read_ms_per_device":{{readMs:F1}}}"""));
 
     // The n-th report (prefill first) of the device the order gives; times one millisecond apart.
     async ValueTask WriteReportAsync(long n)
@@ -68,7 +81,7 @@ try
         batch.Add(new Reading(Signal.BatteryPercent, 90));
         batch.Add(new Reading(Signal.CableTemperatureCelsius, 21.5));
         tags[0] = device;
-        await store.WriteReadingsAsync(batch, tags, 1_764_460_000_000 + n);
+        await store.WriteReadingsAsync(batch, tags, FirstTimeMs + n);
     }
 }
 finally

@@ -423,6 +423,37 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal(2, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2))).Count);
     }
 
+    [Fact]
+    public async Task DeviceMovedToAnotherSite_ReadsAsOneHistory_IndexedAndStaged()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.StageMaxRows = 2;
+        await using var store = new SqliteTelemetryStore(options);
+        var placements = new[] { new DeviceTags("SD-1", DeviceKind.SmokeDetector, "acme", "S-1"), new DeviceTags("SD-1", DeviceKind.SmokeDetector, "acme", "S-2"), _sd };
+        var other = new DeviceTags("SD-2", DeviceKind.SmokeDetector, "acme", "S-1");
+        var batch = new DecodedBatch();
+        for (var i = 0; i < 6; i++)
+        {
+            // SD-1 at S-1, then S-2, then no site, SD-2 between its reports.
+            var tags = i % 2 == 0 ? placements[i / 2] : other;
+            batch.Clear();
+            ref var report = ref batch.BeginReport(tags.DeviceId);
+            report.Flags = ReportFlags.HasTimestamp;
+            report.TimestampUnixMs = t + i;
+            batch.Add(new Reading(Signal.BatteryPercent, i));
+            await store.WriteReadingsAsync(batch, new DeviceTags?[] { tags }, 0);
+            await store.FlushAsync();
+        }
+
+        await WriteSmokeReportAsync(store, t + 6);
+        await store.FlushAsync();
+        Assert.Equal([6L, 1L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+
+        var history = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
+        Assert.Equal(["0:battery_pct=0", "2:battery_pct=2", "4:battery_pct=4", "6:smoke=0"], history.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
+    }
+
     /// <summary>A database file as an earlier version of the store left it, before the store opens it.</summary>
     private void CreateEarlierLayout(string sql)
     {
