@@ -405,6 +405,50 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Stage_IsMovedASliceACommit_EveryReportReadOnceMeanwhile()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.StageMaxRows = 40;
+        options.StageSliceRows = 10;
+        await using var store = new SqliteTelemetryStore(options);
+        var devices = Enumerable.Range(0, 8).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
+        var written = 0;
+        async Task WriteAsync(int count)
+        {
+            var batch = new DecodedBatch();
+            for (var end = written + count; written < end; written++)
+            {
+                batch.Clear();
+                ref var report = ref batch.BeginReport(devices[written * 3 % 8].DeviceId);
+                report.Flags = ReportFlags.HasTimestamp;
+                report.TimestampUnixMs = t0 + written;
+                batch.Add(new Reading(Signal.BatteryPercent, written));
+                await store.WriteReadingsAsync(batch, new DeviceTags?[] { devices[written * 3 % 8] }, 0);
+                await store.FlushAsync(); // a commit each, and after it a slice of a move in progress
+            }
+        }
+
+        async Task<List<long>> ReadAllAsync() => [.. (await Task.WhenAll(devices.Select(d =>
+            store.ReadAsync(d.DeviceId, DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 1000)))))
+            .SelectMany(points => points).Select(p => p.Time.ToUnixTimeMilliseconds() - t0).Order()];
+
+        // The 40th report fills the stage: the first of four slices (two devices each) moves.
+        await WriteAsync(40);
+        Assert.Equal([10L, 30L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal(0, store.StageMoves);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), await ReadAllAsync());
+
+        // Three more commits move the other slices; a report of a moved slice's device stays staged.
+        await WriteAsync(3);
+        Assert.Equal(1, store.StageMoves);
+        Assert.Equal(Enumerable.Range(0, 43).Select(i => (long)i), await ReadAllAsync());
+        Assert.Equal(43L, Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent").Sum());
+        Assert.Equal(Counts("SELECT COUNT(*) FROM reading_recent")[0], store.StagedRows);
+        Assert.InRange(store.StagedRows, 1, 3);
+    }
+
+    [Fact]
     public async Task Stage_IsMovedOnceItIsOlderThanTheInterval()
     {
         var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
@@ -485,11 +529,12 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     [Fact]
     public void Options_Invalid_ClearMessages()
     {
-        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1), StageInterval = TimeSpan.Zero, StageMaxRows = 0 }.Validate();
+        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1), StageInterval = TimeSpan.Zero, StageMaxRows = 0, StageSliceRows = 0 }.Validate();
 
         Assert.Contains(errors, e => e.Contains("Path", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("StageInterval", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("StageMaxRows", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("StageSliceRows", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Retention", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("CommitDelay", StringComparison.Ordinal));
         Assert.Empty(new SqliteTelemetryOptions().Validate());
