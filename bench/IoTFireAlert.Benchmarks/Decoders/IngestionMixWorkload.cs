@@ -152,7 +152,7 @@ public sealed class IngestionMixWorkload
         return transitions;
     }
 
-    private static string FindConfig(string name)
+    internal static string FindConfig(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -12,8 +12,8 @@ public sealed class DeviceRuleState
     private const int AlarmTypeSlots = 64;
 
     private RuleSet? _boundRules;
-    private ThresholdChannelState[][] _thresholds = [];
-    private RateOfRiseChannelState[][] _ratesOfRise = [];
+    private RuleChannels<ThresholdChannelState> _thresholds = new(0);
+    private RuleChannels<RateOfRiseChannelState> _ratesOfRise = new(0);
     // Both allocated when first needed (a device's first threshold alarm, first faulty sensor):
     // most of a million devices never have one, and these would be ~190 B each.
     private ushort[]? _activeChannels;
@@ -118,41 +118,13 @@ public sealed class DeviceRuleState
         }
 
         _boundRules = rules;
-        // Kinds without rate-of-rise rules (most devices) keep the shared empty array.
-        _thresholds = rules.ThresholdArray.Length == 0 ? [] : new ThresholdChannelState[rules.ThresholdArray.Length][];
-        for (var i = 0; i < _thresholds.Length; i++)
-        {
-            _thresholds[i] = [];
-        }
-
-        _ratesOfRise = rules.RateOfRiseArray.Length == 0 ? [] : new RateOfRiseChannelState[rules.RateOfRiseArray.Length][];
-        for (var i = 0; i < _ratesOfRise.Length; i++)
-        {
-            _ratesOfRise[i] = [];
-        }
+        _thresholds = new(rules.ThresholdArray.Length);
+        _ratesOfRise = new(rules.RateOfRiseArray.Length);
     }
 
-    internal ref ThresholdChannelState Threshold(int rule, byte channel)
-    {
-        ref var channels = ref _thresholds[rule];
-        if (channel >= channels.Length)
-        {
-            Array.Resize(ref channels, channel + 1);
-        }
+    internal ref ThresholdChannelState Threshold(int rule, byte channel) => ref _thresholds.At(rule, channel);
 
-        return ref channels[channel];
-    }
-
-    internal ref RateOfRiseChannelState RateOfRise(int rule, byte channel)
-    {
-        ref var channels = ref _ratesOfRise[rule];
-        if (channel >= channels.Length)
-        {
-            Array.Resize(ref channels, channel + 1);
-        }
-
-        return ref channels[channel];
-    }
+    internal ref RateOfRiseChannelState RateOfRise(int rule, byte channel) => ref _ratesOfRise.At(rule, channel);
 
     /// <summary>Marks a sensor (signal and channel) faulty; true when it is the first faulty one.</summary>
     internal bool AddFaultySensor(int key)
