@@ -14,12 +14,14 @@ public sealed class SqliteTelemetryOptions
     /// <summary>
     /// Queued write calls (about one per MQTT message, ~1 KiB each); a write waits while this many are
     /// queued, and with it the pipeline partition that made it and every message behind it, alarms
-    /// included. Deep enough to ride out a store seconds behind (with 4,096 calls the partitions stalled
-    /// and alarms came up to 0.9-1.7 s late at 10,500-14,400 msg/s, bench/RESULTS.md), bounded so that a
-    /// store that cannot keep up still holds ingestion back instead of filling memory: 65,536 calls,
-    /// ~64 MiB, ~6 s at 10,000 msg/s.
+    /// included. Deep enough to ride out the writer's pauses (with 4,096 calls and a stage moved whole the
+    /// partitions stalled and alarms came up to 0.9-1.7 s late at 10,500-14,400 msg/s; a stage is now moved
+    /// in slices of ~0.1 s), bounded so that a store that cannot keep up holds ingestion back instead of
+    /// filling memory: 16,384 calls, ~16 MiB, ~1 s at 16,000 msg/s. At 65,536 the calls a stalled store
+    /// queued were fresh objects the collector promoted: a million devices peaked at 1,000-1,056 MiB RSS
+    /// against 938-940 at 16,384 (bench/RESULTS.md).
     /// </summary>
-    public int MaxPendingBatches { get; set; } = 65536;
+    public int MaxPendingBatches { get; set; } = 16384;
 
     /// <summary>
     /// How long the writer lets rows gather after the first arrives at an idle queue before it commits
