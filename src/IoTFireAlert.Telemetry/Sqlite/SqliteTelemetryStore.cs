@@ -446,7 +446,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             if (pending.Count > 0)
             {
                 TryInsert(pending);
-                MoveStagedWhenDue();
+                MoveStagedWhenDue(backlog: reader.Count);
                 foreach (var rows in pending)
                 {
                     rows.Flushed?.TrySetResult();
@@ -489,8 +489,17 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// each commit. A slice that fails leaves its reports staged (still read); the move is tried again a
     /// stage later.
     /// </summary>
-    private void MoveStagedWhenDue()
+    private void MoveStagedWhenDue(int backlog)
     {
+        // A backlog is committed before the next slice: one slice after each transaction of 1,024
+        // calls let a move of eight slices fall ~20,000 calls behind at 23,000 msg/s, and a full queue
+        // holds up the partitions and the alarms behind them. A stage twice its size moves regardless,
+        // so a store that never catches up still indexes its reports.
+        if (backlog >= MaxRowBatchesPerTransaction && _stagedRows < 2L * _options.StageMaxRows)
+        {
+            return;
+        }
+
         var now = Stopwatch.GetTimestamp();
         if (_move is null)
         {
