@@ -121,7 +121,6 @@ if [ "$TELEMETRY" = discard ]; then
   SERVER_ENV+=(IOTFIRE_Telemetry__Store=InfluxDb IOTFIRE_Telemetry__InfluxDb__Url="http://127.0.0.1:$DISCARD_PORT")
 fi
 # Extra server settings for an experiment, e.g. LOAD_SERVER_ENV="IOTFIRE_Pipeline__Partitions=1".
-# LOAD_GCDUMP=FILE with --devices-1m writes a gcdump of the server at the end and prints its top types.
 read -r -a EXTRA_ENV <<< "${LOAD_SERVER_ENV:-}"
 SERVER_ENV+=("${EXTRA_ENV[@]}")
 import_devices() {
@@ -189,10 +188,6 @@ if [ "$MODE" = devices-1m ]; then
   sleep 6   # one offline-check tick over every device's state
   hwm=$(status_kb VmHWM); rss=$(status_kb VmRSS)
   gc_metrics=$(curl -sf "$SERVER_URL/metrics" | awk '/^dotnet_gc_(heap_size|committed|fragmented)_bytes|^dotnet_gc_server/ { printf "%s=%s ", $1, $2 }')
-  # What the heap holds, by type (needs dotnet tool install -g dotnet-gcdump; after the figures: it collects).
-  if [ -n "${LOAD_GCDUMP:-}" ]; then
-    dotnet-gcdump collect -p "$SERVER_PID" -o "$LOAD_GCDUMP" >&2 && dotnet-gcdump report "$LOAD_GCDUMP" | head -40 >&2
-  fi
   out=$(python3 - "$N" "$start_rss" "$hwm" "$rss" "$m0" "$m1" "$t0" "$t1" "$c0" "$c1" "$CLK_TCK" "$reports" "$throttled" "$unknown" "$(machine_note)" "$gc_metrics" <<'PY'
 import json, sys
 a = sys.argv[1:]

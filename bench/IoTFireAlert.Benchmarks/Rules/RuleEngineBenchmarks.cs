@@ -39,20 +39,17 @@ public class RuleEngineBenchmarks
     }
 
     [Benchmark]
-    public DeviceRuleState FirstSinglePhaseReport()
-    {
-        var state = new DeviceRuleState();
-        _output.Clear();
-        _engine.Evaluate(_rules, state, new DeviceReport(), _singlePhaseReadings, _now, _output);
-        return state;
-    }
+    public DeviceRuleState FirstSinglePhaseReport() => FirstReport(_singlePhaseReadings);
 
     [Benchmark]
-    public DeviceRuleState FirstThreePhaseReport()
+    public DeviceRuleState FirstThreePhaseReport() => FirstReport(_readings);
+
+    /// <summary>A new device's state after its first report.</summary>
+    private DeviceRuleState FirstReport(Reading[] readings)
     {
         var state = new DeviceRuleState();
         _output.Clear();
-        _engine.Evaluate(_rules, state, new DeviceReport(), _readings, _now, _output);
+        _engine.Evaluate(_rules, state, new DeviceReport(), readings, _now, _output);
         return state;
     }
 

@@ -3,8 +3,8 @@ namespace IoTFireAlert.Ingestion.Rules;
 /// <summary>
 /// A device's state per rule and channel. Channel 0 of every rule lies in one array, allocated when the
 /// rules are bound; further channels (a GB/T 26875.3 controller's loops) in arrays of their own per
-/// rule, allocated when first seen. Most devices have one channel: an array per rule cost an
-/// electrical-fire monitor ~250 B more, a quarter of a gigabyte at a million devices.
+/// rule, allocated when first seen. Most devices have one channel: with an array per rule a single-phase
+/// electrical-fire monitor kept 472 B after its first report, 312 B now (RuleEngineBenchmarks).
 /// </summary>
 internal struct RuleChannels<T>
     where T : struct

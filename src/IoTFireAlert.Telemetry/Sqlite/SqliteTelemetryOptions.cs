@@ -19,7 +19,7 @@ public sealed class SqliteTelemetryOptions
     /// in slices of ~0.1 s), bounded so that a store that cannot keep up holds ingestion back instead of
     /// filling memory: 16,384 calls, ~16 MiB, ~1 s at 16,000 msg/s. At 65,536 the calls a stalled store
     /// queued were fresh objects the collector promoted: a million devices peaked at 1,000-1,056 MiB RSS
-    /// against 938-940 at 16,384 (bench/RESULTS.md).
+    /// against 940-963 at 16,384 (bench/RESULTS.md).
     /// </summary>
     public int MaxPendingBatches { get; set; } = 16384;
 
@@ -45,7 +45,7 @@ public sealed class SqliteTelemetryOptions
 
     /// <summary>
     /// Reports a slice of a move holds, about: a stage is moved a slice (a range of devices) a transaction,
-    /// with the writer's own commits between, so a move holds the writer ~0.1 s at a time, not ~0.9 s for a
+    /// with what was queued meanwhile committed between, so a move holds the writer ~0.1 s at a time, not ~0.9 s for a
     /// full stage on a grown database. Each slice scans the stage, so smaller slices cost more CPU.
     /// </summary>
     public int StageSliceRows { get; set; } = 32_768;

@@ -205,6 +205,18 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await store.DisposeAsync(); // the host's container disposes what its owner already has
     }
 
+    /// <summary>One battery report of <paramref name="device"/> at <paramref name="timeMs"/>, committed on its own (and after it, a slice of a move that is due).</summary>
+    private static async Task WriteCommittedReportAsync(SqliteTelemetryStore store, DeviceTags device, long timeMs, double battery)
+    {
+        var batch = new DecodedBatch();
+        ref var report = ref batch.BeginReport(device.DeviceId);
+        report.Flags = ReportFlags.HasTimestamp;
+        report.TimestampUnixMs = timeMs;
+        batch.Add(new Reading(Signal.BatteryPercent, battery));
+        await store.WriteReadingsAsync(batch, new DeviceTags?[] { device }, 0);
+        await store.FlushAsync();
+    }
+
     /// <summary>One report of the smoke detector SD-1 at <paramref name="timeMs"/>, as one write call.</summary>
     private Task WriteSmokeReportAsync(SqliteTelemetryStore store, long timeMs)
     {
@@ -359,18 +371,12 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var store = new SqliteTelemetryStore(options);
         var devices = Enumerable.Range(0, 7).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
         // Devices interleaved as a broker delivers a fleet: 0, 3, 6, 2, 5, ...
+        // A commit each: the stage fills one report at a time.
         async Task WriteAsync(int from, int count)
         {
-            var batch = new DecodedBatch();
             for (var i = from; i < from + count; i++)
             {
-                batch.Clear();
-                ref var report = ref batch.BeginReport(devices[i * 3 % 7].DeviceId);
-                report.Flags = ReportFlags.HasTimestamp;
-                report.TimestampUnixMs = t0 + i;
-                batch.Add(new Reading(Signal.BatteryPercent, i));
-                await store.WriteReadingsAsync(batch, new DeviceTags?[] { devices[i * 3 % 7] }, 0);
-                await store.FlushAsync(); // a commit each: the stage fills one report at a time
+                await WriteCommittedReportAsync(store, devices[i * 3 % 7], t0 + i, i);
             }
         }
 
@@ -414,18 +420,12 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var store = new SqliteTelemetryStore(options);
         var devices = Enumerable.Range(0, 8).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
         var written = 0;
+        // A commit each, and after it a slice of a move in progress.
         async Task WriteAsync(int count)
         {
-            var batch = new DecodedBatch();
             for (var end = written + count; written < end; written++)
             {
-                batch.Clear();
-                ref var report = ref batch.BeginReport(devices[written * 3 % 8].DeviceId);
-                report.Flags = ReportFlags.HasTimestamp;
-                report.TimestampUnixMs = t0 + written;
-                batch.Add(new Reading(Signal.BatteryPercent, written));
-                await store.WriteReadingsAsync(batch, new DeviceTags?[] { devices[written * 3 % 8] }, 0);
-                await store.FlushAsync(); // a commit each, and after it a slice of a move in progress
+                await WriteCommittedReportAsync(store, devices[written * 3 % 8], t0 + written, written);
             }
         }
 
@@ -476,18 +476,10 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var store = new SqliteTelemetryStore(options);
         var placements = new[] { new DeviceTags("SD-1", DeviceKind.SmokeDetector, "acme", "S-1"), new DeviceTags("SD-1", DeviceKind.SmokeDetector, "acme", "S-2"), _sd };
         var other = new DeviceTags("SD-2", DeviceKind.SmokeDetector, "acme", "S-1");
-        var batch = new DecodedBatch();
         for (var i = 0; i < 6; i++)
         {
             // SD-1 at S-1, then S-2, then no site, SD-2 between its reports.
-            var tags = i % 2 == 0 ? placements[i / 2] : other;
-            batch.Clear();
-            ref var report = ref batch.BeginReport(tags.DeviceId);
-            report.Flags = ReportFlags.HasTimestamp;
-            report.TimestampUnixMs = t + i;
-            batch.Add(new Reading(Signal.BatteryPercent, i));
-            await store.WriteReadingsAsync(batch, new DeviceTags?[] { tags }, 0);
-            await store.FlushAsync();
+            await WriteCommittedReportAsync(store, i % 2 == 0 ? placements[i / 2] : other, t + i, i);
         }
 
         await WriteSmokeReportAsync(store, t + 6);
