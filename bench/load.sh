@@ -15,7 +15,8 @@
 #          "discard" points the server's InfluxDB writer at an endpoint that drops every write, to
 #          measure the server without its time-series store), --no-record (do not append to bench/RESULTS.md),
 #          --latencies DIR (keep one line per probe alarm in DIR/latencies-{max,half}.txt: index, publish
-#          offset ms, publish -> SSE ms, publish -> server ingress ms, publish -> broker echo ms).
+#          offset ms, publish -> SSE ms, publish -> server ingress ms, publish -> broker echo ms,
+#          publish time Unix ms).
 # Appends a row to bench/RESULTS.md ("End-to-end load (bench/load.sh)") and prints a last line of JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."

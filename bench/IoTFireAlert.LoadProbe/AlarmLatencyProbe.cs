@@ -28,7 +28,8 @@ public static class AlarmLatencyProbe
         var qos = (MqttQualityOfService)options.Int("qos", 1);
         // Optional: one line per alarm to see when the slow ones happen and where: index, publish offset (ms
         // since the first), latency publish -> SSE (ms), of which publish -> server ingress (its raisedAt, same clock, 1 ms resolution),
-        // and publish -> the probe's own echo through the same broker (ms).
+        // publish -> the probe's own echo through the same broker (ms), and the publish time (Unix ms, to set
+        // against what else happened on the machine then: bench/load/stall_watch.py).
         var latencyFile = options.Text("latencies", "");
         // Optional: devices for untimed alarms during --warmup (registered like the probe's own), so the
         // timed alarms meet an alarm path the server has already compiled; their latencies are reported
@@ -138,7 +139,7 @@ public static class AlarmLatencyProbe
                 var latency = Stopwatch.GetElapsedTime(published[i], first.At).TotalMilliseconds;
                 latencies.Add(latency);
                 duplicates += seen.Count - 1;
-                lines.Append(CultureInfo.InvariantCulture, $"{i} {Stopwatch.GetElapsedTime(begin, published[i]).TotalMilliseconds:F1} {latency:F2} {first.RaisedAtUnixMs - publishedUnixMs[i]} {brokerLatency:F2}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"{i} {Stopwatch.GetElapsedTime(begin, published[i]).TotalMilliseconds:F1} {latency:F2} {first.RaisedAtUnixMs - publishedUnixMs[i]} {brokerLatency:F2} {publishedUnixMs[i]}\n");
             }
         }
 

@@ -2,13 +2,13 @@
 # Alarm latency at one fixed background rate, with what the server's runtime did meanwhile: the
 # experiment behind the latency findings in bench/RESULTS.md (load.sh searches rates; this holds one).
 #
-#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--driver probe|simulator] [--poll-metrics] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf]
+#   bench/load/latency.sh [--rate N] [--seconds S] [--prefill RATE:SECONDS] [--driver probe|simulator] [--poll-metrics] [--no-nodelay] [--env "K=V ..."] [--trace FILE] [--perf] [--stall-watch]
 #
 # Starts its own Mosquitto (set_tcp_nodelay on, as deployed; --no-nodelay leaves it off) and a fresh
 # server (Release) on free 127.0.0.1 ports, imports 50,000 background devices + probe devices,
 # publishes background load at --rate msg/s (QoS 0, bench/IoTFireAlert.LoadProbe background) and
 # 20 smoke alarms/s timed from publish to the SSE stream for --seconds. Prints the probe's JSON, the
-# five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms), the
+# five slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms, publish Unix ms), the
 # embedded telemetry store's values written, commits and queue-full waits, the server's CPU and context switches a message over the timed
 # window and, when dotnet-counters is installed (dotnet tool install -g dotnet-counters --version
 # 10.0.750501), the seconds in which the server paused for garbage collection and what it allocated
@@ -29,9 +29,11 @@
 # on exit. SERVER_DLL=path runs another build of the server (e.g. a ReadyToRun publish) in the same harness.
 # --syscalls counts the server's system calls with perf trace over the second half of the timed window and
 # prints them a message, by thread and by call (each costs a kernel entry, dear on a virtual machine).
+# --stall-watch runs bench/load/stall_watch.py beside the server over the timed window (a process that only
+# sleeps 1 ms at a time) and prints its late wake-ups next to the slowest alarms: a stall both saw held the machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe POLL="" SYSCALLS=""
+RATE=25000 SECONDS_TIMED=30 NODELAY="set_tcp_nodelay true" EXTRA="" TRACE="" PERF="" PREFILL="" DRIVER=probe POLL="" SYSCALLS="" STALL_WATCH=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) RATE=$2; shift ;;
@@ -43,8 +45,9 @@ while [ $# -gt 0 ]; do
     --env) EXTRA="$EXTRA $2"; shift ;;
     --trace) TRACE=$(realpath -m "$2"); shift ;;
     --syscalls) SYSCALLS=1 ;;
+    --stall-watch) STALL_WATCH=1 ;;
     --perf) PERF=1; EXTRA="$EXTRA DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "latency.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -152,6 +155,10 @@ if [ -n "$SYSCALLS" ]; then
    metric iotfire_messages_in_total > "$WORK/syscalls.m1") &
   SYSCALLS_PID=$!
 fi
+if [ -n "$STALL_WATCH" ]; then
+  python3 bench/load/stall_watch.py "$WORK/stalls.txt" "$((SECONDS_TIMED + 3))" &
+  STALL_PID=$!
+fi
 dotnet "$PROBE_DLL" alarms --broker "127.0.0.1:$BROKER_PORT" --http "$SERVER_URL" --prefix LP- --rate 20 --duration "${SECONDS_TIMED}s" \
   --warmup 2s --warmup-prefix LW- --qos 1 --settle 30s --latencies "$WORK/latencies.txt" | tail -1
 CPU1=$(cpu_ticks) MSG1=$(metric iotfire_messages_in_total) T1=$(date +%s.%N)
@@ -196,8 +203,17 @@ if [ -n "$PERF" ]; then
   echo "top symbols:"
   perf report -i "$WORK/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep '%' | head -15 | cut -c1-160
 fi
-echo "slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms):"
+echo "slowest alarms (index, offset ms, latency ms, publish -> ingress ms, broker echo ms, publish Unix ms):"
 sort -k3 -n -r "$WORK/latencies.txt" | head -5
+if [ -n "$STALL_WATCH" ]; then
+  wait "$STALL_PID" || true
+  tail -1 "$WORK/stalls.txt"
+  echo "late wake-ups outside the server (due Unix ms, late ms, steal ms, busy ms over all CPUs), with the alarms in flight then:"
+  # An alarm was in flight from its publish to publish + latency; a wake-up late from due to due + late.
+  awk 'FNR == NR { if ($1 != "#") { due[FNR] = $1; late[FNR] = $2; line[FNR] = $0; n = FNR }; next }
+    { for (k = 1; k <= n; k++) if ($6 <= due[k] + late[k] && $6 + $3 >= due[k]) hit[k] = hit[k] sprintf(" #%d(%.0f ms)", $1, $3) }
+    END { for (k = 1; k <= n; k++) print "  " line[k] (hit[k] ? "  alarms:" hit[k] : "") }' "$WORK/stalls.txt" "$WORK/latencies.txt" | sort -k2 -nr | head -12
+fi
 if [ -f "$WORK/counters.csv" ]; then
   echo "seconds with GC pauses over 5 ms (wall clock, pause s):"
   awk -F, '/dotnet.gc.pause.time/ && $5 + 0 > 0.005 { print "  " $1, $5 }' "$WORK/counters.csv"
