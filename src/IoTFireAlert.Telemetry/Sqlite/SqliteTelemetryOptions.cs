@@ -17,9 +17,9 @@ public sealed class SqliteTelemetryOptions
     /// included. Deep enough to ride out the writer's pauses (with 4,096 calls and a stage moved whole the
     /// partitions stalled and alarms came up to 0.9-1.7 s late at 10,500-14,400 msg/s; a stage is now moved
     /// in slices of ~0.1 s), bounded so that a store that cannot keep up holds ingestion back instead of
-    /// filling memory: 16,384 calls, ~16 MiB, ~1 s at 16,000 msg/s. At 65,536 the calls a stalled store
-    /// queued were fresh objects the collector promoted: a million devices peaked at 1,000-1,056 MiB RSS
-    /// against 940-963 at 16,384 (bench/RESULTS.md).
+    /// filling memory: 16,384 calls, ~16 MiB (kept for reuse once a backlog has allocated them), ~1 s at
+    /// 16,000 msg/s. At 65,536 the calls a stalled store queued were fresh objects the collector promoted:
+    /// a million devices peaked at 1,000-1,056 MiB RSS against 940-963 at 16,384 (bench/RESULTS.md).
     /// </summary>
     public int MaxPendingBatches { get; set; } = 16384;
 

@@ -158,6 +158,38 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Backlog_ReusesTheBatchesOfTheBacklogBefore_InsteadOfAllocatingFreshOnes()
+    {
+        // A backlog (the writer moving a stage) beyond what a store that keeps up uses: fresh batches
+        // for it each time would live just long enough for the collector to promote them, and its
+        // pauses hold the alarm path.
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var options = Options();
+        options.MaxPendingBatches = 6000;
+        options.CommitDelay = TimeSpan.FromSeconds(1); // the writer, woken at an empty queue, leaves the backlog queued meanwhile
+        await using var store = new SqliteTelemetryStore(options);
+        async Task BacklogAsync(long from)
+        {
+            await store.FlushAsync();
+            await Task.Delay(50); // the writer is idle: the first write wakes it, and it sleeps the delay before draining
+            for (var i = 0; i < 5000; i++)
+            {
+                await WriteSmokeReportAsync(store, from + i);
+            }
+
+            await store.FlushAsync();
+        }
+
+        await BacklogAsync(t0);
+        var allocated = store.BatchesAllocated;
+        Assert.True(allocated > 4096, $"the first backlog should have needed more than 4,096 batches at once, took {allocated}");
+        await BacklogAsync(t0 + 5000);
+
+        Assert.Equal(allocated, store.BatchesAllocated);
+        Assert.Equal(10_000, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 10_000))).Count);
+    }
+
+    [Fact]
     public async Task CommittedRows_ReachTheDatabaseFile_WithoutTheWriterCheckpointing()
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
