@@ -1,18 +1,28 @@
 using System.Globalization;
 using Microsoft.Diagnostics.Tracing.Etlx;
 
-// usage: IoTFireAlert.TraceReport FILE.nettrace [--top N]
+// usage: IoTFireAlert.TraceReport FILE.nettrace [--top N] [--samples FROM_S TO_S]
 // Prints, from a trace taken with dotnet-trace's gc-verbose profile (bench/load/latency.sh --trace):
 // the sampled allocations by type and by allocating stack, every GC pause with the time each marking
-// phase ended, and the GC handles created (by kind) and destroyed during the pauses.
+// phase ended, and the GC handles created (by kind) and destroyed during the pauses. With --samples,
+// from a trace with thread-time sampling (TRACE_PROVIDERS="--profile dotnet-sampled-thread-time"): what
+// each thread was doing between FROM_S and TO_S, e.g. around a late alarm (ThreadSamples).
 if (args.Length == 0 || !File.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: IoTFireAlert.TraceReport FILE.nettrace [--top N]");
+    Console.Error.WriteLine("usage: IoTFireAlert.TraceReport FILE.nettrace [--top N] [--samples FROM_S TO_S]");
     return 2;
 }
 
-var top = args.Length > 2 && args[1] == "--top" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15;
+var top = Option("--top") is { } topText ? int.Parse(topText, CultureInfo.InvariantCulture) : 15;
 using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(args[0]));
+// --samples FROM_S TO_S: what every thread was doing in that window (seconds from the trace's start).
+if (Option("--samples") is { } from)
+{
+    var to = args.ElementAtOrDefault(Array.IndexOf(args, "--samples") + 2) ?? from;
+    ThreadSamples.Print(log, 1000 * double.Parse(from, CultureInfo.InvariantCulture), 1000 * double.Parse(to, CultureInfo.InvariantCulture), top);
+    return 0;
+}
+
 var source = log.Events.GetSource();
 var byType = new Dictionary<string, long>();
 var byStack = new Dictionary<string, long>();
@@ -71,6 +81,8 @@ Console.WriteLine("GC handles created: " + string.Join(", ", handlesCreated.Orde
 Console.WriteLine("GC pauses:");
 pauses.ForEach(Console.WriteLine);
 return 0;
+
+string? Option(string name) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
 
 /// <summary>The GC's root kinds in its MarkWithType event (gcinterface.h's mark types).</summary>
 internal enum MarkRoot
