@@ -16,14 +16,19 @@
 #          measure the server without its time-series store), --no-record (do not append to bench/RESULTS.md),
 #          --latencies DIR (keep one line per probe alarm in DIR/latencies-{max,half}.txt: index, publish
 #          offset ms, publish -> SSE ms, publish -> server ingress ms, publish -> broker echo ms,
-#          publish time Unix ms).
+#          publish time Unix ms; and DIR/samples-{max,half}.txt, the server every 0.5 s: Unix time,
+#          messages ingested, CPU ticks, seconds spent moving telemetry stages, calls queued for the
+#          telemetry store), --trace-half FILE (a
+#          dotnet-trace of the server over the half phase, GC events only unless TRACE_PROVIDERS says
+#          otherwise, e.g. "--profile dotnet-sampled-thread-time"; FILE.start holds its start, Unix ms,
+#          to set against the latencies; read it with bench/IoTFireAlert.TraceReport).
 # Appends a row to bench/RESULTS.md ("End-to-end load (bench/load.sh)") and prints a last line of JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-MODE=load DRIVER=simulator QOS=0 DURATION=30 PROBE_RATE=20 BG_DEVICES=50000 RECORD=1 TELEMETRY=sqlite LATENCIES=
+MODE=load DRIVER=simulator QOS=0 DURATION=30 PROBE_RATE=20 BG_DEVICES=50000 RECORD=1 TELEMETRY=sqlite LATENCIES= TRACE_HALF=
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices-1m) MODE=devices-1m ;;
@@ -35,13 +40,17 @@ while [ $# -gt 0 ]; do
     --telemetry) TELEMETRY=$2; shift ;;
     --no-record) RECORD=0 ;;
     --latencies) LATENCIES=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --trace-half) TRACE_HALF=$(realpath -m "$2"); shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "load.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$DRIVER" in simulator|probe) ;; *) echo "load.sh: --driver must be simulator or probe" >&2; exit 2 ;; esac
 if [ -n "$LATENCIES" ]; then mkdir -p "$LATENCIES"; LATENCIES=$(cd "$LATENCIES" && pwd); fi
+if [ -n "$TRACE_HALF" ] && [ ! -x "$HOME/.dotnet/tools/dotnet-trace" ]; then
+  echo "load.sh: --trace-half needs dotnet-trace (dotnet tool install -g dotnet-trace --version 10.0.750501)" >&2; exit 2
+fi
 case "$QOS" in 0|1) ;; *) echo "load.sh: --qos must be 0 or 1" >&2; exit 2 ;; esac
 case "$TELEMETRY" in sqlite|discard) ;; *) echo "load.sh: --telemetry must be sqlite or discard" >&2; exit 2 ;; esac
 
@@ -150,18 +159,24 @@ gc_stats() { curl -sf "$SERVER_URL/metrics" | awk '/^dotnet_gc_collections_total
 status_kb() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$SERVER_PID/status"; }
 CLK_TCK=$(getconf CLK_TCK)
 
-# Samples "seconds ingested cpu_ticks" every 0.5 s into $1 until killed.
+# Samples "seconds ingested cpu_ticks stage_move_seconds queued_calls" every 0.5 s into $1 until killed.
 sampler() {
+  local ingested store
   while :; do
-    echo "$(date +%s.%N) $(ingested) $(cpu_ticks)" >> "$1"
+    read -r ingested store <<< "$(ingest_sample)"
+    echo "$(date +%s.%N) $ingested $(cpu_ticks) $store" >> "$1"
     sleep 0.5
   done
 }
 # Messages processed less those whose rows still wait in the embedded store's queue (about one call a
-# message; the queue is deep enough to hide seconds of a store falling behind): what was ingested.
-ingested() {
-  curl -sf "$SERVER_URL/metrics" | awk '/^iotfire_partition_messages_total[ {]/ { m += $2 } /^iotfire_telemetry_queued_batches / { q = $2 } END { printf "%d\n", m - q }'
+# message; the queue is deep enough to hide seconds of a store falling behind): what was ingested; then
+# the seconds the embedded store has spent moving stages and the calls in its queue (to see which slow
+# alarms met a move, and how far the store fell behind).
+ingest_sample() {
+  curl -sf "$SERVER_URL/metrics" | awk '/^iotfire_partition_messages_total[ {]/ { m += $2 } /^iotfire_telemetry_queued_batches / { q = $2 }
+    /^iotfire_telemetry_stage_move_seconds_total / { s = $2 } END { printf "%d %s %d\n", m - q, s + 0, q }'
 }
+ingested() { ingest_sample | cut -d' ' -f1; }
 
 record_results() {   # record_results TABLE_HEADER ROW
   [ "$RECORD" = 1 ] || return 0
@@ -340,11 +355,19 @@ run_phase() {
   PIDS+=("$probe")
   local t0 t1 gc0 gc1 full0 full1
   t0=$(date +%s.%N) gc0=$(gc_stats) full0=$(metric iotfire_telemetry_queue_full_waits_total)
+  local trace_pid="" PHASE_SECONDS=$((PROBE_DELAY + PROBE_WARMUP + DURATION + 1))
+  if [ -n "$TRACE_HALF" ] && [ "$name" = half ]; then
+    date +%s%3N > "$TRACE_HALF.start"
+    "$HOME/.dotnet/tools/dotnet-trace" collect -p "$SERVER_PID" ${TRACE_PROVIDERS:---providers Microsoft-Windows-DotNETRuntime:0x1:4} \
+      --duration "$(printf '00:%02d:%02d:%02d' $((PHASE_SECONDS / 3600)) $((PHASE_SECONDS / 60 % 60)) $((PHASE_SECONDS % 60)))" -o "$TRACE_HALF" > "$WORK/trace.log" 2>&1 & trace_pid=$!
+  fi
   drive "$name" "$rate" $((PROBE_DELAY + PROBE_WARMUP + DURATION + 1))
   t1=$(date +%s.%N) gc1=$(gc_stats) full1=$(metric iotfire_telemetry_queue_full_waits_total)
+  if [ -n "$trace_pid" ]; then wait "$trace_pid" || { cat "$WORK/trace.log" >&2; die "dotnet-trace failed"; }; fi
   wait "$probe" || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe failed in phase $name"; }
   wait_drained 30
   kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true
+  if [ -n "$LATENCIES" ]; then cp "$WORK/samples-$name" "$LATENCIES/samples-$name.txt"; fi
   [ -n "$(last_json "$WORK/probe-$name.out")" ] || { cat "$WORK/probe-$name.err" >&2; die "the alarm probe printed no JSON"; }
   python3 - "$name" "$rate" "$t0" "$t1" "$CLK_TCK" "$WORK/samples-$name" "$(last_json "$WORK/driver-$name.out")" "$(last_json "$WORK/probe-$name.out")" "$gc0" "$gc1" $((full1 - full0)) <<'PY'
 import json, sys
@@ -353,7 +376,7 @@ driver, probe = json.loads(sys.argv[7]), json.loads(sys.argv[8])
 gc0, gc1 = [float(x) for x in sys.argv[9].split()], [float(x) for x in sys.argv[10].split()]
 # Collections while the driver ran (gen1 counts include gen2, gen0 include both) and their pauses in total.
 gc = {"gen0": int(gc1[0] - gc0[0]), "gen1": int(gc1[1] - gc0[1]), "gen2": int(gc1[2] - gc0[2]), "pause_ms": round((gc1[3] - gc0[3]) * 1000, 1)}
-samples = [tuple(float(x) for x in line.split()) for line in open(samples_file) if len(line.split()) == 3]
+samples = [tuple(float(x) for x in line.split()[:3]) for line in open(samples_file) if len(line.split()) >= 3]
 # The ingest rate over the steady part: from the first sample where the counter moved to the last
 # sample taken while the driver still ran (start-up and the drain afterwards are not in it).
 inside = [s for s in samples if s[0] <= t1]

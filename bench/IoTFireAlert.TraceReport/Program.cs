@@ -32,18 +32,13 @@ long allocated = 0;
 double pauseStart = -1;
 var destroyedInPause = 0;
 var phases = new List<string>();
+double pausedMs = 0, longestMs = 0, promotedInPauses = 0;
 
 source.Clr.GCAllocationTick += e =>
 {
     allocated += e.AllocationAmount64;
     byType[e.TypeName] = byType.GetValueOrDefault(e.TypeName) + e.AllocationAmount64;
-    var frames = new List<string>();
-    for (var frame = e.CallStack(); frame is not null && frames.Count < 4; frame = frame.Caller)
-    {
-        frames.Add(frame.CodeAddress.FullMethodName is { Length: > 0 } name ? name : frame.CodeAddress.ModuleName + "!?");
-    }
-
-    var key = e.TypeName + "\n      at " + string.Join("\n      at ", frames);
+    var key = e.TypeName + "\n      at " + string.Join("\n      at ", CallStacks.Innermost(e.CallStack(), 4));
     byStack[key] = byStack.GetValueOrDefault(key) + e.AllocationAmount64;
 };
 source.Clr.GCSetGCHandle += e => handlesCreated[e.Kind.ToString()] = handlesCreated.GetValueOrDefault(e.Kind.ToString()) + 1;
@@ -51,7 +46,12 @@ source.Clr.GCDestoryGCHandle += _ => destroyedInPause += pauseStart >= 0 ? 1 : 0
 source.Clr.GCSuspendEEStart += e => (pauseStart, destroyedInPause) = (e.TimeStampRelativeMSec, 0);
 source.Clr.GCStart += e => phases.Add($"gen{e.Depth} {e.Reason}");
 source.Clr.GCMarkWithType += e => phases.Add(string.Create(CultureInfo.InvariantCulture, $"mark {(MarkRoot)e.Type} +{e.TimeStampRelativeMSec - pauseStart:F1} ms ({e.Promoted / 1e6:F2} MB)"));
-source.Clr.GCHeapStats += e => phases.Add(string.Create(CultureInfo.InvariantCulture, $"promoted {e.TotalPromoted / 1e6:F1} MB, gen2 {e.GenerationSize2 / 1e6:F1} MB"));
+source.Clr.GCHeapStats += e =>
+{
+    // A background gen2 collection reports its heap after its pauses: only what a pause copied counts.
+    promotedInPauses += pauseStart >= 0 ? e.TotalPromoted : 0;
+    phases.Add(string.Create(CultureInfo.InvariantCulture, $"promoted {e.TotalPromoted / 1e6:F1} MB, gen2 {e.GenerationSize2 / 1e6:F1} MB"));
+};
 source.Clr.GCRestartEEStop += e =>
 {
     if (pauseStart < 0)
@@ -59,7 +59,9 @@ source.Clr.GCRestartEEStop += e =>
         return;
     }
 
-    pauses.Add(string.Create(CultureInfo.InvariantCulture, $"{pauseStart / 1000,8:F2} s  pause {e.TimeStampRelativeMSec - pauseStart,7:F1} ms  {destroyedInPause} handles destroyed\n    {string.Join("; ", phases)}"));
+    var pause = e.TimeStampRelativeMSec - pauseStart;
+    (pausedMs, longestMs) = (pausedMs + pause, Math.Max(longestMs, pause));
+    pauses.Add(string.Create(CultureInfo.InvariantCulture, $"{pauseStart / 1000,8:F2} s  pause {pause,7:F1} ms  {destroyedInPause} handles destroyed\n    {string.Join("; ", phases)}"));
     (pauseStart, destroyedInPause) = (-1, 0);
     phases.Clear();
 };
@@ -78,7 +80,7 @@ foreach (var (stack, bytes) in byStack.OrderByDescending(t => t.Value).Take(top)
 }
 
 Console.WriteLine("GC handles created: " + string.Join(", ", handlesCreated.OrderByDescending(h => h.Value).Select(h => $"{h.Key} {h.Value}")));
-Console.WriteLine("GC pauses:");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GC pauses: {pauses.Count}, {pausedMs:F1} ms in all, the longest {longestMs:F1} ms, {promotedInPauses / 1e6:F1} MB promoted in them"));
 pauses.ForEach(Console.WriteLine);
 return 0;
 

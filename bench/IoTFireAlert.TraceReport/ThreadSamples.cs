@@ -5,7 +5,8 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 /// What each thread was doing in a window of a trace taken with thread-time sampling
 /// (<c>TRACE_PROVIDERS="--profile dotnet-sampled-thread-time"</c>): the sample profiler records every
 /// managed thread about once a millisecond, running or blocked, so a thread that waited shows the
-/// stack it waited in. Prints, per thread, its samples in the window by their innermost frames.
+/// stack it waited in. Prints the samples of all threads by their two innermost frames (where the
+/// time went: a lock, a read), then, per thread, its samples by their innermost frames.
 /// </summary>
 internal static class ThreadSamples
 {
@@ -14,6 +15,7 @@ internal static class ThreadSamples
     public static void Print(TraceLog log, double fromMs, double toMs, int top)
     {
         var byThread = new Dictionary<int, Dictionary<string, int>>();
+        var byInnermostPair = new Dictionary<string, int>();
         var source = log.Events.GetSource();
         source.AllEvents += e =>
         {
@@ -22,22 +24,21 @@ internal static class ThreadSamples
                 return;
             }
 
-            var frames = new List<string>();
-            for (var frame = e.CallStack(); frame is not null && frames.Count < Frames; frame = frame.Caller)
-            {
-                if (frame.CodeAddress.FullMethodName is { Length: > 0 } name)
-                {
-                    frames.Add(name);
-                }
-            }
-
+            var frames = CallStacks.Innermost(e.CallStack(), Frames);
             var stacks = byThread.TryGetValue(e.ThreadID, out var found) ? found : byThread[e.ThreadID] = [];
             var key = frames.Count == 0 ? "(no managed frame)" : string.Join("\n        < ", frames);
             stacks[key] = stacks.GetValueOrDefault(key) + 1;
+            var pair = string.Join(" < ", frames.Take(2));
+            byInnermostPair[pair] = byInnermostPair.GetValueOrDefault(pair) + 1;
         };
         source.Process();
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"thread samples from {fromMs / 1000:F2} to {toMs / 1000:F2} s:"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"thread samples from {fromMs / 1000:F2} to {toMs / 1000:F2} s: {byInnermostPair.Values.Sum()}; by the two innermost frames:"));
+        foreach (var (pair, count) in byInnermostPair.OrderByDescending(p => p.Value).Take(top))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,7}  {pair}"));
+        }
+
         foreach (var (thread, stacks) in byThread.OrderByDescending(t => t.Value.Values.Sum()))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"thread {thread}: {stacks.Values.Sum()} samples"));

@@ -122,19 +122,16 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// <summary>Write calls per transaction at most, so a backlog is committed in steps.</summary>
     private const int MaxRowBatchesPerTransaction = 1024;
 
-    /// <summary>
-    /// Emptied batches kept for reuse at most: as many as can be queued and in the writer's hands at once,
-    /// so a backlog (a stage being moved) meets batches that are already old instead of allocating fresh
-    /// ones that live just long enough to be promoted. With 4,096 kept, a traced 30 s at 23,000 msg/s
-    /// promoted 177 MB, the collections pausing the alarm path up to 102 ms; with all kept, 19 MB and
-    /// 19 ms (bench/RESULTS.md). Costs the queue's peak (~16 MiB at the default) kept after a backlog.
-    /// </summary>
-    private readonly int _pooledBatches;
-
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
     private readonly Channel<SqliteRowBatch> _channel;
+    // Emptied batches for reuse, never trimmed: a batch is allocated only when none is free, so the pool
+    // holds at most what was once in use at the same time (the queue's capacity, the writer's transaction
+    // and the callers filling one), ~16 MiB at the default. A backlog (a stage being moved) then meets
+    // batches that are already old instead of fresh ones that live just long enough to be promoted: with
+    // 4,096 kept, a traced 30 s at 23,000 msg/s promoted 177 MB and the collections paused the alarm path
+    // up to 102 ms; with all kept, 19 MB and 19 ms (bench/RESULTS.md).
     private readonly ConcurrentQueue<SqliteRowBatch> _pool = new();
     private readonly TimeProvider _time;
     private readonly Task _loop;
@@ -178,7 +175,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
 
         _options = options;
-        _pooledBatches = options.MaxPendingBatches + MaxRowBatchesPerTransaction;
         _time = timeProvider ?? TimeProvider.System;
         _writeFailed = writeFailed;
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
@@ -405,21 +401,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         return new SqliteRowBatch();
     }
 
-    /// <summary>
-    /// Drops the emptied batches over <see cref="_pooledBatches"/>: once a transaction, not once a batch, as
-    /// the pool's count spins while others rent and takes a lock once the pool spans more than two segments.
-    /// </summary>
-    private void TrimPool()
-    {
-        for (var excess = _pool.Count - _pooledBatches; excess > 0; excess--)
-        {
-            if (!_pool.TryDequeue(out _))
-            {
-                return;
-            }
-        }
-    }
-
     private ValueTask Enqueue(SqliteRowBatch rows, CancellationToken cancellationToken)
     {
         if (rows.IsEmpty)
@@ -471,7 +452,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
                 }
 
                 pending.Clear();
-                TrimPool();
                 continue;
             }
 
