@@ -22,12 +22,18 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         }
     }
 
-    private SqliteTelemetryOptions Options(TimeSpan? retention = null, TimeSpan? sweep = null) => new()
+    /// <summary>The store's options in this test's folder; a small <paramref name="stageMaxRows"/> lets a few reports fill a stage.</summary>
+    private SqliteTelemetryOptions Options(TimeSpan? retention = null, TimeSpan? sweep = null, int? stageMaxRows = null)
     {
-        Path = Path.Combine(_dir, "telemetry.db"),
-        Retention = retention ?? TimeSpan.FromDays(3650),
-        RetentionSweepInterval = sweep ?? TimeSpan.FromHours(1),
-    };
+        var options = new SqliteTelemetryOptions
+        {
+            Path = Path.Combine(_dir, "telemetry.db"),
+            Retention = retention ?? TimeSpan.FromDays(3650),
+            RetentionSweepInterval = sweep ?? TimeSpan.FromHours(1),
+        };
+        options.StageMaxRows = stageMaxRows ?? options.StageMaxRows;
+        return options;
+    }
 
     [Fact]
     public async Task Read_ByTimeRangeAndField_ReturnsExactlyThoseRows()
@@ -398,9 +404,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     public async Task FullStage_IsMovedIntoTheIndexedTableSortedByDevice_AndReadTheSameBeforeAndAfter()
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
-        var options = Options();
-        options.StageMaxRows = 40;
-        await using var store = new SqliteTelemetryStore(options);
+        await using var store = new SqliteTelemetryStore(Options(stageMaxRows: 40));
         var devices = Enumerable.Range(0, 7).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
         // Devices interleaved as a broker delivers a fleet: 0, 3, 6, 2, 5, ...
         // A commit each: the stage fills one report at a time.
@@ -428,7 +432,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         var moved = await ReadAllAsync();
         Assert.Equal(staged.Split(' ').Append("39=39").Order(), moved.Split(' ').Order());
         // In the indexed table a device's reports lie together, each device's in time order.
-        using var connection = new SqliteConnection($"Data Source={options.Path}");
+        using var connection = new SqliteConnection($"Data Source={Options().Path}");
         connection.Open();
         using var order = connection.CreateCommand();
         order.CommandText = "SELECT tags_id, time_ms FROM reading_row ORDER BY rowid";
@@ -446,8 +450,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     public async Task Stage_IsMovedASliceACommit_EveryReportReadOnceMeanwhile()
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
-        var options = Options();
-        options.StageMaxRows = 40;
+        var options = Options(stageMaxRows: 40);
         options.StageSliceRows = 10;
         await using var store = new SqliteTelemetryStore(options);
         var devices = Enumerable.Range(0, 8).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
@@ -503,9 +506,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     public async Task DeviceMovedToAnotherSite_ReadsAsOneHistory_IndexedAndStaged()
     {
         var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
-        var options = Options();
-        options.StageMaxRows = 2;
-        await using var store = new SqliteTelemetryStore(options);
+        await using var store = new SqliteTelemetryStore(Options(stageMaxRows: 2));
         var placements = new[] { new DeviceTags("SD-1", DeviceKind.SmokeDetector, "acme", "S-1"), new DeviceTags("SD-1", DeviceKind.SmokeDetector, "acme", "S-2"), _sd };
         var other = new DeviceTags("SD-2", DeviceKind.SmokeDetector, "acme", "S-1");
         for (var i = 0; i < 6; i++)
