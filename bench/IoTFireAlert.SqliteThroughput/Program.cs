@@ -10,7 +10,8 @@ using IoTFireAlert.Telemetry.Sqlite;
 // fleet (scattered: consecutive reports from devices far apart), as fast as it can or paced at messages/s
 // (the writer then commits what arrives while it is idle, as in a server that keeps up), waits until all
 // are committed, and prints one JSON line: messages/s and CPU microseconds per message and per value,
-// then the time to read one device's whole history (and how many reports were still staged).
+// the stage moves made meanwhile and the writer's seconds in them, then the time to read one device's
+// whole history (and how many reports were still staged).
 // With prefill, that many reports are written first as fast as the store takes them and not measured:
 // the figure is then the cost on a database in service, whose indexes no longer fit a few pages.
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -39,6 +40,7 @@ try
     var process = Process.GetCurrentProcess();
     var cpuBefore = process.TotalProcessorTime;
     var pointsBefore = store.PointsWritten;
+    var (movesBefore, moveTimeBefore) = (store.StageMoves, store.StageMoveTime);
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < messages; i++)
     {
@@ -67,7 +69,7 @@ try
 
     var readMs = reads.Elapsed.TotalMilliseconds / 20;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $$"""{"messages":{{messages}},"prefill":{{prefill}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{values}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / values:F2}},"staged_rows":{{staged}},"read_ms_per_device":{{readMs:F1}}}"""));
+        $$"""{"messages":{{messages}},"prefill":{{prefill}},"devices":{{deviceCount}},"order":"{{(scattered ? "scattered" : "sequential")}}","values":{{values}},"messages_per_s":{{messages / seconds:F0}},"cpu_us_per_message":{{cpuMicroseconds / messages:F1}},"cpu_us_per_value":{{cpuMicroseconds / values:F2}},"staged_rows":{{staged}},"stage_moves":{{store.StageMoves - movesBefore}},"stage_move_s":{{(store.StageMoveTime - moveTimeBefore).TotalSeconds:F2}},"read_ms_per_device":{{readMs:F1}}}"""));
 
     // The n-th report (prefill first) of the device the order gives; times one millisecond apart.
     async ValueTask WriteReportAsync(long n)

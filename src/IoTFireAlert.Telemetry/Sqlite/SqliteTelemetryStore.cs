@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Dapper;
 using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Telemetry.Points;
@@ -125,7 +124,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
-    private readonly Channel<SqliteRowBatch> _channel;
+    private readonly WriteQueue<SqliteRowBatch> _queue;
     // Emptied batches for reuse, never trimmed: a batch is allocated only when none is free, so the pool
     // holds at most what was once in use at the same time (the queue's capacity, the writer's transaction
     // and the callers filling one), ~16 MiB at the default. A backlog (a stage being moved) then meets
@@ -217,11 +216,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
         _checkpointer = new WalCheckpointer(_connectionString, writeFailed, options.WriterNice);
-        _channel = Channel.CreateBounded<SqliteRowBatch>(new BoundedChannelOptions(options.MaxPendingBatches)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new WriteQueue<SqliteRowBatch>(options.MaxPendingBatches);
         // A thread of its own (its transactions block; on a thread-pool worker, one of two on a two-core
         // machine, they held up the alarm path: bench/load.sh's half phase at ~13,800 msg/s, alarm p99
         // 83.6 ms with the writer on the pool, 20.3 ms here, bench/RESULTS.md), at the configured nice.
@@ -250,7 +245,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     internal long BatchesAllocated => Volatile.Read(ref _batchesAllocated);
 
     /// <summary>Batches queued for the writer (at most <see cref="SqliteTelemetryOptions.MaxPendingBatches"/>).</summary>
-    public int QueuedBatches => _channel.Reader.Count;
+    public int QueuedBatches => _queue.Count;
 
     /// <summary>The writer thread's nice value as the kernel reports it (<see cref="SqliteTelemetryOptions.WriterNice"/>; 0 off Linux).</summary>
     public int WriterNice { get; private set; }
@@ -332,7 +327,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         var marker = Rent();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         marker.Flushed = done;
-        await _channel.Writer.WriteAsync(marker, cancellationToken).ConfigureAwait(false);
+        await _queue.EnqueueAsync(marker, cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -377,8 +372,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             return;
         }
 
-        _channel.Writer.TryComplete();
+        _queue.Complete();
         await _loop.ConfigureAwait(false);
+        _queue.Dispose();
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _rowInsert.Dispose();
         _transaction.Dispose();
@@ -409,19 +405,18 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             return ValueTask.CompletedTask;
         }
 
-        if (_channel.Writer.TryWrite(rows))
+        if (_queue.TryEnqueue(rows))
         {
             return ValueTask.CompletedTask;
         }
 
         Interlocked.Increment(ref _queueFullWaits);
-        return _channel.Writer.WriteAsync(rows, cancellationToken);
+        return _queue.EnqueueAsync(rows, cancellationToken);
     }
 
     private void Write()
     {
         WriterNice = BackgroundThread.CurrentThreadNice();
-        var reader = _channel.Reader;
         var pending = new List<SqliteRowBatch>();
         Sweep();
         var sweepDue = new CancellationTokenSource(_options.RetentionSweepInterval, _time);
@@ -435,7 +430,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             }
 
             // Drain what is queued into one transaction: one commit for many calls.
-            while (pending.Count < MaxRowBatchesPerTransaction && reader.TryRead(out var rows))
+            while (pending.Count < MaxRowBatchesPerTransaction && _queue.TryDequeue(out var rows))
             {
                 pending.Add(rows);
             }
@@ -443,7 +438,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             if (pending.Count > 0)
             {
                 TryInsert(pending);
-                MoveStagedWhenDue(backlog: reader.Count);
+                MoveStagedWhenDue(backlog: _queue.Count);
                 foreach (var rows in pending)
                 {
                     rows.Flushed?.TrySetResult();
@@ -459,8 +454,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             // a timer, a linked source and a WhenAny per wake-up were a tenth of the server's garbage.
             try
             {
-                var ready = reader.WaitToReadAsync(sweepDue.Token);
-                if (!(ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult()))
+                if (!_queue.WaitForItems(sweepDue.Token))
                 {
                     sweepDue.Dispose();
                     return;
