@@ -86,7 +86,7 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
 
         foreach (var partition in _partitions)
         {
-            partition.Inbox.TryComplete();
+            partition.Inbox.Complete();
         }
 
         await Task.WhenAll(partitionTasks.Append(ticking)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -145,9 +145,9 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
                 {
                     var partition = _partitions[UplinkTopic.PartitionOf(parsed.DeviceId(topic), _partitions.Length)];
                     var ingress = new IngressMessage(message, parsed, now);
-                    if (!partition.Inbox.TryWrite(ingress))
+                    if (!partition.Inbox.TryEnqueue(ingress))
                     {
-                        await partition.Inbox.WriteAsync(ingress, stoppingToken).ConfigureAwait(false);
+                        await partition.Inbox.EnqueueAsync(ingress, stoppingToken).ConfigureAwait(false);
                         // The wait can be long under back-pressure: the rest of this drain is stamped
                         // afresh, or alarms would be raised "at" a time long gone and rate limits
                         // would see seconds of a device's messages as one burst.
@@ -207,7 +207,7 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
                 var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
                 foreach (var partition in _partitions)
                 {
-                    await partition.Inbox.WriteAsync(IngressMessage.Tick(now), stoppingToken).ConfigureAwait(false);
+                    await partition.Inbox.EnqueueAsync(IngressMessage.Tick(now), stoppingToken).ConfigureAwait(false);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -215,8 +215,9 @@ public sealed class IngestionPipeline : BackgroundService, IMetricsSource, IHeal
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (System.Threading.Channels.ChannelClosedException)
+        catch (ObjectDisposedException)
         {
+            // The partitions' inboxes are completed: the server is stopping.
         }
     }
 

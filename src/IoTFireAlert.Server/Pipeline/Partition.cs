@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Threading.Channels;
+using IoTFireAlert.Ingestion;
 using IoTFireAlert.Ingestion.Alarms;
 using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Mqtt;
@@ -23,7 +23,7 @@ public sealed class Partition
 {
     private readonly int _index;
     private readonly PartitionContext _context;
-    private readonly Channel<IngressMessage> _inbox;
+    private readonly HandOffQueue<IngressMessage> _inbox;
     private readonly ConcurrentQueue<DeviceEntry> _adoptions = new();
     private readonly List<DeviceEntry> _owned = [];
     private readonly DecodedBatch _batch = new();
@@ -38,19 +38,15 @@ public sealed class Partition
     {
         _index = index;
         _context = context;
-        _inbox = Channel.CreateBounded<IngressMessage>(new BoundedChannelOptions(context.Options.PartitionCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _inbox = new HandOffQueue<IngressMessage>(context.Options.PartitionCapacity);
     }
 
     public PartitionCounters Counters { get; } = new();
 
-    public ChannelWriter<IngressMessage> Inbox => _inbox.Writer;
+    /// <summary>Messages for this partition, from the router and the tick loop.</summary>
+    public HandOffQueue<IngressMessage> Inbox => _inbox;
 
-    public int QueueDepth => _inbox.Reader.Count;
+    public int QueueDepth => _inbox.Count;
 
     public int OwnedDevices => _owned.Count + _adoptions.Count;
 
@@ -59,17 +55,15 @@ public sealed class Partition
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var reader = _inbox.Reader;
-        // The wait itself takes no token: the channel reuses its one waiter only for waits that cannot be
-        // cancelled and allocates a new one for every other (a tenth of the server's garbage at 23,000
-        // messages a second). Stopping wakes an idle partition with a tick instead; a busy one sees the
-        // token at its next tick or batch.
-        using var wake = cancellationToken.UnsafeRegister(static inbox => ((ChannelWriter<IngressMessage>)inbox!).TryWrite(IngressMessage.Tick(0)), _inbox.Writer);
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        // The wait itself takes no token (a cancellable wait would allocate; at 23,000 messages a second
+        // that was a tenth of the server's garbage). Stopping wakes an idle partition with a tick
+        // instead; a busy one sees the token at its next tick or batch.
+        using var wake = cancellationToken.UnsafeRegister(static inbox => ((HandOffQueue<IngressMessage>)inbox!).TryEnqueue(IngressMessage.Tick(0)), _inbox);
+        while (await _inbox.WaitForItemsAsync().ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Drain what is there in one go: one wake-up per batch, not per message.
-            while (reader.TryRead(out var message))
+            while (_inbox.TryDequeue(out var message))
             {
                 if (message.IsTick)
                 {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
+using IoTFireAlert.Ingestion;
 using IoTFireAlert.Ingestion.Readings;
 using IoTFireAlert.Telemetry.Points;
 using Microsoft.Data.Sqlite;
@@ -124,7 +125,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private readonly SqliteTelemetryOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
-    private readonly WriteQueue<SqliteRowBatch> _queue;
+    private readonly HandOffQueue<SqliteRowBatch> _queue;
     // Emptied batches for reuse, never trimmed: a batch is allocated only when none is free, so the pool
     // holds at most what was once in use at the same time (the queue's capacity, the writer's transaction
     // and the callers filling one), ~16 MiB at the default. A backlog (a stage being moved) then meets
@@ -216,7 +217,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _positionInsert = Prepare("INSERT INTO fleet_position VALUES ($t, $id, $lat, $lon, $speed, $heading, $status)", "$t", "$id", "$lat", "$lon", "$speed", "$heading", "$status");
         _alarmInsert = Prepare("INSERT INTO alarm_event VALUES ($t, $d, $k, $v, $s, $g, $type, $c, $sev, $a, $x)", "$t", "$d", "$k", "$v", "$s", "$g", "$type", "$c", "$sev", "$a", "$x");
         _checkpointer = new WalCheckpointer(_connectionString, writeFailed, options.WriterNice);
-        _queue = new WriteQueue<SqliteRowBatch>(options.MaxPendingBatches);
+        _queue = new HandOffQueue<SqliteRowBatch>(options.MaxPendingBatches);
         // A thread of its own (its transactions block; on a thread-pool worker, one of two on a two-core
         // machine, they held up the alarm path: bench/load.sh's half phase at ~13,800 msg/s, alarm p99
         // 83.6 ms with the writer on the pool, 20.3 ms here, bench/RESULTS.md), at the configured nice.
@@ -374,7 +375,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
         _queue.Complete();
         await _loop.ConfigureAwait(false);
-        _queue.Dispose();
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _rowInsert.Dispose();
         _transaction.Dispose();
