@@ -6,7 +6,7 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 /// (<c>TRACE_PROVIDERS="--profile dotnet-sampled-thread-time"</c>): the sample profiler records every
 /// managed thread about once a millisecond, running or blocked, so a thread that waited shows the
 /// stack it waited in. Prints the samples of all threads by their two innermost frames (where the
-/// time went: a lock, a read), then, per thread, its samples by their innermost frames.
+/// time went: a lock, a read), the samples blocked on a lock, then, per thread, its samples by their innermost frames.
 /// </summary>
 internal static class ThreadSamples
 {
@@ -38,6 +38,10 @@ internal static class ThreadSamples
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,7}  {pair}"));
         }
+
+        // Threads blocked on a contended lock, whatever the lock: the figure to compare between builds.
+        var lockWaits = byInnermostPair.Where(p => p.Key.StartsWith("System.Threading.Monitor.Enter_Slowpath", StringComparison.Ordinal)).Sum(p => p.Value);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"blocked on a lock (Monitor.Enter_Slowpath): {lockWaits} samples"));
 
         foreach (var (thread, stacks) in byThread.OrderByDescending(t => t.Value.Values.Sum()))
         {

@@ -59,10 +59,9 @@ public sealed class HandOffQueue<T>(int capacity) : IValueTaskSource<bool>
     /// <exception cref="ObjectDisposedException">The queue was completed.</exception>
     public async ValueTask EnqueueAsync(T item, CancellationToken cancellationToken)
     {
-        while (!TryEnqueue(item))
+        while (true)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _completed) == 1, this);
-            // Armed before the retry: room made after it completes this task, so no wake-up is missed.
+            // Armed before the try: room made after it completes this task, so no wake-up is missed.
             var roomMade = Volatile.Read(ref _roomMade) ?? CreateRoomMade();
             if (TryEnqueue(item))
             {
