@@ -69,6 +69,18 @@ internal static class Clients
         }
     }
 
+    /// <summary>
+    /// Returns once the broker has read every acknowledgement <paramref name="client"/> owes. One that has
+    /// left the client may not have been read yet, and a reconnection the broker reads first takes the
+    /// session over and redelivers what it has not seen acknowledged. The broker reads a connection in
+    /// order, so its answer to a SUBSCRIBE sent after the acknowledgements says it has read them.
+    /// </summary>
+    public static async Task WaitUntilBrokerHasReadTheAcksAsync(MqttClient client)
+    {
+        await WaitUntilAsync(() => client.UnacknowledgedCount == 0, TimeSpan.FromSeconds(5), "every acknowledgement left");
+        await client.SubscribeAsync([new MqttSubscription("acks-read-barrier", MqttQualityOfService.AtMostOnce)]);
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

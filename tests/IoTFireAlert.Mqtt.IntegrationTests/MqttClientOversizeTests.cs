@@ -91,7 +91,7 @@ public sealed class MqttClientOversizeTests : IDisposable
         Assert.True((await subscriber.ConnectAsync()).SessionPresent);
         var received = await Clients.ReceiveAsync(subscriber, 2);
         Assert.Equal(["first", "second"], received.Select(r => Encoding.UTF8.GetString(r.Payload)));
-        await Clients.WaitUntilAsync(() => subscriber.UnacknowledgedCount == 0, TimeSpan.FromSeconds(5), "every PUBACK left");
+        await Clients.WaitUntilBrokerHasReadTheAcksAsync(subscriber);
         await subscriber.DisposeAsync();
         Assert.Equal(1, reported);
 

@@ -114,7 +114,7 @@ public sealed class MqttClientSessionTests : IDisposable
             messages[i].Dispose();
         }
 
-        await Clients.WaitUntilAsync(() => subscriber.UnacknowledgedCount == 0, TimeSpan.FromSeconds(5), "all acks left");
+        await Clients.WaitUntilBrokerHasReadTheAcksAsync(subscriber);
         await subscriber.DisposeAsync();
 
         await using var again = await Clients.ConnectAsync(Persistent("rev-sub"));
