@@ -32,7 +32,7 @@ public sealed class SqliteTelemetryOptions
     public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// How long reports stay in the unindexed <c>reading_recent</c> before they are moved, sorted by device,
+    /// How long reports stay in the unindexed stage tables before they are moved, sorted by device,
     /// into <c>reading_row</c> (indexed by device and time). Inserted one by one into that index, nearly every
     /// report wrote an index page of its own once the index had outgrown the few pages a commit touches;
     /// moved together, a device's reports of the whole stage share one. A read scans the stage (at most this
@@ -42,13 +42,6 @@ public sealed class SqliteTelemetryOptions
 
     /// <summary>Reports staged at most: a stage is moved early once it holds this many (a fast fleet fills it before <see cref="StageInterval"/>).</summary>
     public int StageMaxRows { get; set; } = 262_144;
-
-    /// <summary>
-    /// Reports a slice of a move holds, about: a stage is moved a slice (a range of devices) a transaction,
-    /// with what was queued meanwhile committed between, so a move holds the writer ~0.1 s at a time, not ~0.9 s for a
-    /// full stage on a grown database. Each slice scans the stage, so smaller slices cost more CPU.
-    /// </summary>
-    public int StageSliceRows { get; set; } = 32_768;
 
     /// <summary>
     /// The writer thread's Linux nice value, 0 (as the rest of the server, the default) to 19: above 0 the
@@ -96,11 +89,6 @@ public sealed class SqliteTelemetryOptions
         if (StageMaxRows <= 0)
         {
             errors.Add($"Telemetry:Sqlite:StageMaxRows must be positive (is {StageMaxRows}).");
-        }
-
-        if (StageSliceRows <= 0)
-        {
-            errors.Add($"Telemetry:Sqlite:StageSliceRows must be positive (is {StageSliceRows}).");
         }
 
         if (WriterNice is < 0 or > 19)

@@ -16,15 +16,53 @@ namespace IoTFireAlert.Telemetry.Sqlite;
 /// as a JSON object) in <c>reading_row</c>; the view <c>reading</c> gives the long form back (one row
 /// per field, through json_each). One insert per report instead of one per field: a smoke detector's
 /// message is one row instead of five, an electrical-fire monitor's one instead of ten to fifteen.
-/// Reports are first appended to <c>reading_recent</c>, which has no index, and moved into
-/// <c>reading_row</c> (indexed by device and time) sorted by device every
-/// <see cref="SqliteTelemetryOptions.StageInterval"/>; reads and the view cover both tables.
+/// Reports are first appended to the stage, eight tables without an index (<c>reading_stage_0</c> to
+/// <c>_7</c>, a device's by its tag set's id), and moved into <c>reading_row</c> (indexed by device and
+/// time) sorted by device every <see cref="SqliteTelemetryOptions.StageInterval"/>; reads and the view
+/// cover them all.
 /// Calls copy their rows into a bounded queue; one writer task inserts them in transactions, so
 /// callers never contend on the database.
 /// </summary>
 public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 {
-    private const string Schema = $"""
+    /// <summary>
+    /// The stage's tables, each table a slice of a move. A device's reports go to the table of its tag
+    /// set's id, blocks of 64 ids in turn, so each slice writes its own part of the device index. A slice
+    /// reads its table once and empties it without reading its pages (SQLite drops them for a DELETE with
+    /// no WHERE). One table with slices by id range cost twice the CPU a move and three times the log:
+    /// each slice scanned the whole stage and its delete rewrote nearly every page of it
+    /// (bench/sqlite/stage_layouts.py, bench/RESULTS.md).
+    /// </summary>
+    internal const int StageTables = 8;
+
+    private const int StageBlockBits = 6;
+
+    internal static readonly string[] StageTableNames = [.. Enumerable.Range(0, StageTables).Select(k => $"reading_stage_{k}")];
+
+    private static readonly string StageTablesSchema = string.Concat(StageTableNames.Select(table =>
+        $"CREATE TABLE IF NOT EXISTS {table} (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL);"));
+
+    private static readonly string ReadingViewArms = string.Join(" UNION ALL ", StageTableNames.Prepend("reading_row").Select(table =>
+        "SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value " +
+        $"FROM {table} r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f")) + ";";
+
+    /// <summary>
+    /// A slice: one stage table moved into the indexed table sorted by device, then emptied. A device's
+    /// reports of the whole stage go into its index page together, where inserted as they arrive nearly
+    /// every report wrote an index page of its own (1.2 pages of log a report).
+    /// </summary>
+    private static readonly string[] MoveStageTable = [.. StageTableNames.Select(table =>
+        $"INSERT INTO reading_row (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM {table} ORDER BY tags_id, time_ms")];
+
+    private static readonly string[] EmptyStageTable = [.. StageTableNames.Select(table => $"DELETE FROM {table}")];
+
+    /// <summary>The stage table of a tag set.</summary>
+    internal static int StageTableOf(long tagsId) => (int)((tagsId >> StageBlockBits) & (StageTables - 1));
+
+    /// <summary>The stage of an earlier layout, one table: moved into the indexed table and dropped at open.</summary>
+    private const string OneTableStage = "reading_recent";
+
+    private static readonly string Schema = $"""
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
         {WalCheckpointer.WriterBackstopPragma}
@@ -42,17 +80,10 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             tags_id INTEGER NOT NULL,
             fields  TEXT    NOT NULL);
         CREATE INDEX IF NOT EXISTS reading_row_tags_time ON reading_row (tags_id, time_ms);
-        CREATE TABLE IF NOT EXISTS reading_recent (
-            time_ms INTEGER NOT NULL,
-            tags_id INTEGER NOT NULL,
-            fields  TEXT    NOT NULL);
+        {StageTablesSchema}
         DROP VIEW IF EXISTS reading;
         CREATE VIEW reading AS
-            SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value
-            FROM reading_row r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f
-            UNION ALL
-            SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value
-            FROM reading_recent r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f;
+            {ReadingViewArms}
         CREATE TABLE IF NOT EXISTS fleet_position (
             time_ms    INTEGER NOT NULL,
             vehicle_id TEXT    NOT NULL,
@@ -87,17 +118,6 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// </summary>
     private const string FlatReadings = "reading_flat";
 
-    /// <summary>
-    /// One slice of the staged reports (a range of tag sets), moved into the indexed table sorted by
-    /// device: a device's reports of the whole stage then go into its index page together, where inserted
-    /// as they arrive nearly every report wrote an index page of its own (1.2 pages of log a report).
-    /// </summary>
-    private const string MoveStagedSlice = """
-        INSERT INTO reading_row (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM reading_recent
-            WHERE tags_id >= @from AND tags_id < @to ORDER BY tags_id, time_ms;
-        """;
-
-    private const string DeleteStagedSlice = "DELETE FROM reading_recent WHERE tags_id >= @from AND tags_id < @to";
 
     private const string SeriesReadings =
         "(SELECT p.time_ms, s.measurement, s.device_id, s.kind, s.vendor, s.site, s.grid, s.field, p.value " +
@@ -158,6 +178,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private long _stagedSince;
     private long _moveNotBefore;
     private StageMove? _move;
+    // Bit k: stage table k holds reports (the writer's only).
+    private int _stagedTables;
     private int _disposed;
 
     /// <param name="options">The bound <c>Telemetry:Sqlite</c> section.</param>
@@ -206,7 +228,20 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             migration.Commit();
         }
 
-        _stagedRows = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM reading_recent");
+        if (_connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM sqlite_master WHERE name = '{OneTableStage}'") > 0)
+        {
+            using var migration = _connection.BeginTransaction();
+            _connection.Execute($"INSERT INTO reading_row (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM {OneTableStage} ORDER BY tags_id, time_ms; DROP TABLE {OneTableStage};", transaction: migration);
+            migration.Commit();
+        }
+
+        for (var k = 0; k < StageTables; k++)
+        {
+            var rows = _connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM {StageTableNames[k]}");
+            _stagedRows += rows;
+            _stagedTables |= rows > 0 ? 1 << k : 0;
+        }
+
         _stagedSince = Stopwatch.GetTimestamp();
         _rowInsert = new RowInsert(_connection);
         _transaction = new NativeTransaction(_connection);
@@ -251,7 +286,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// <summary>The writer thread's nice value as the kernel reports it (<see cref="SqliteTelemetryOptions.WriterNice"/>; 0 off Linux).</summary>
     public int WriterNice { get; private set; }
 
-    /// <summary>Reports in <c>reading_recent</c>, waiting to be moved into the indexed <c>reading_row</c>.</summary>
+    /// <summary>Reports in the stage tables, waiting to be moved into the indexed <c>reading_row</c>.</summary>
     public long StagedRows => Volatile.Read(ref _stagedRows);
 
     /// <summary>Stages moved into the indexed table.</summary>
@@ -343,7 +378,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             $"SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM {table} r JOIN json_each(r.fields) f " +
             "WHERE r.tags_id IN (SELECT id FROM reading_tags WHERE device_id = @deviceId) AND r.time_ms >= @from AND r.time_ms < @to" +
             (field is null ? "" : " AND f.key = @field");
-        var sql = $"{Arm("reading_row")} UNION ALL {Arm("reading_recent")} ORDER BY TimeMs, Field";
+        var sql = string.Join(" UNION ALL ", StageTableNames.Prepend("reading_row").Select(Arm)) + " ORDER BY TimeMs, Field";
         var rows = await connection.QueryAsync<(long TimeMs, string Field, double Value)>(new CommandDefinition(
             sql,
             new { deviceId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), field },
@@ -518,49 +553,40 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
     }
 
-    /// <summary>Splits the staged tag-set ids into ranges of about <see cref="SqliteTelemetryOptions.StageSliceRows"/> reports each.</summary>
+    /// <summary>
+    /// A move of the stage tables that hold reports now, a table a slice, a transaction a slice with the
+    /// writer's commits between: a full stage moved at once held the writer ~0.9 s on a grown database,
+    /// and the calls queued meanwhile outgrew the batch pool (fresh objects that lived long enough to be
+    /// promoted, and collections that paused the alarm path).
+    /// </summary>
     private StageMove? StartMove()
     {
-        long? first, last;
-        try
-        {
-            (first, last) = _connection.QuerySingle<(long?, long?)>("SELECT MIN(tags_id), MAX(tags_id) FROM reading_recent");
-        }
-        catch (SqliteException e)
-        {
-            MoveFailed(e);
-            return null;
-        }
-
-        if (first is null || last is null)
+        if (_stagedTables == 0)
         {
             Volatile.Write(ref _stagedRows, 0);
             _stagedSince = Stopwatch.GetTimestamp();
             return null;
         }
 
-        // A slice a transaction, the writer's commits between: a full stage moved at once held the writer
-        // ~0.9 s on a grown database, and the calls queued meanwhile outgrew the batch pool (fresh objects
-        // that lived long enough to be promoted, and collections that paused the alarm path).
-        var slices = Math.Max(1, (_stagedRows + _options.StageSliceRows - 1) / _options.StageSliceRows);
-        return new StageMove(first.Value, last.Value + 1, slices, Stopwatch.GetTimestamp());
+        return new StageMove(_stagedTables, Stopwatch.GetTimestamp());
     }
 
     private void MoveNextSlice()
     {
         var move = _move!;
         var started = Stopwatch.GetTimestamp();
-        var slice = new { from = move.Next, to = move.SliceEnd() };
+        var table = move.NextTable;
         try
         {
             _transaction.Begin();
-            _connection.Execute(MoveStagedSlice, slice);
-            var moved = _connection.Execute(DeleteStagedSlice, slice);
+            _connection.Execute(MoveStageTable[table]);
+            var moved = _connection.Execute(EmptyStageTable[table]);
             _transaction.Commit();
             Volatile.Write(ref _stagedRows, Math.Max(0, _stagedRows - moved));
-            move.Next = slice.to;
+            _stagedTables &= ~(1 << table);
+            move.Done(table);
             Interlocked.Add(ref _stageMoveTicks, Stopwatch.GetTimestamp() - started);
-            if (move.Next >= move.End)
+            if (move.IsFinished)
             {
                 // What arrived during the move is younger than its start.
                 _stagedSince = move.Started;
@@ -582,18 +608,18 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _writeFailed?.Invoke(e, 0);
     }
 
-    /// <summary>A move in progress: the tag-set ids [Next, End) still to move, in slices of Width ids.</summary>
-    private sealed class StageMove(long first, long end, long slices, long started)
+    /// <summary>A move in progress: the stage tables (bits) still to move; reports that reach a moved table meanwhile wait for the next move.</summary>
+    private sealed class StageMove(int tables, long started)
     {
-        public long Next { get; set; } = first;
-
-        public long End { get; } = end;
+        private int _left = tables;
 
         public long Started { get; } = started;
 
-        private long Width { get; } = Math.Max(1, (end - first + slices - 1) / slices);
+        public bool IsFinished => _left == 0;
 
-        public long SliceEnd() => Math.Min(End, Next + Width);
+        public int NextTable => System.Numerics.BitOperations.TrailingZeroCount(_left);
+
+        public void Done(int table) => _left &= ~(1 << table);
     }
 
     private void Sweep()
@@ -619,8 +645,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         try
         {
             _transaction.Begin();
-            var staged = Insert(batches);
+            var (staged, tables) = Insert(batches);
             _transaction.Commit();
+            _stagedTables |= tables;
             Interlocked.Increment(ref _commits);
             if (_stagedRows == 0)
             {
@@ -639,19 +666,23 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
     }
 
-    /// <returns>Reports staged.</returns>
-    private long Insert(List<SqliteRowBatch> batches)
+    /// <returns>Reports staged, and the stage tables they went to (bits).</returns>
+    private (long Staged, int Tables) Insert(List<SqliteRowBatch> batches)
     {
         var (tags, tp) = _tagsUpsert;
         var (position, pp) = _positionInsert;
         var (alarm, ap) = _alarmInsert;
         long written = 0;
         long staged = 0;
+        var tables = 0;
         foreach (var batch in batches)
         {
             foreach (var row in batch.Readings)
             {
-                _rowInsert.Insert(row.TimeMs, TagsId(tags, tp, row.Device), batch.FieldsOf(row));
+                var tagsId = TagsId(tags, tp, row.Device);
+                var table = StageTableOf(tagsId);
+                _rowInsert.Insert(table, row.TimeMs, tagsId, batch.FieldsOf(row));
+                tables |= 1 << table;
                 written += row.Fields;
             }
 
@@ -687,7 +718,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         }
 
         Interlocked.Add(ref _pointsWritten, written);
-        return staged;
+        return (staged, tables);
     }
 
     private long TagsId(SqliteCommand tags, SqliteParameter[] tp, DeviceTags device)

@@ -209,7 +209,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
 
         // A few dozen pages of log: far under the writer's own automatic checkpoint, so only the
         // checkpointer can have copied them. The database file alone (no log beside it) must hold the rows.
-        var inFile = await DatabaseFileRows.WaitForAsync(Path.Combine(_dir, "telemetry.db"), "reading_recent", 200, TimeSpan.FromSeconds(10));
+        var inFile = await DatabaseFileRows.WaitForAsync(Path.Combine(_dir, "telemetry.db"), "reading_stage_0", 200, TimeSpan.FromSeconds(10));
         Assert.Equal(200, inFile);
         Assert.True(store.Checkpoints > 0);
     }
@@ -373,7 +373,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         using var check = new SqliteConnection($"Data Source={Options().Path}");
         check.Open();
         using var query = check.CreateCommand();
-        query.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row) + (SELECT COUNT(*) FROM reading_recent), (SELECT group_concat(field || '=' || value, ' ') FROM (SELECT field, value FROM reading ORDER BY field))";
+        query.CommandText = "SELECT (SELECT COUNT(*) FROM reading_row) + " + StagedSum + ", (SELECT group_concat(field || '=' || value, ' ') FROM (SELECT field, value FROM reading ORDER BY field))";
         using var row = query.ExecuteReader();
         Assert.True(row.Read());
         Assert.Equal(1L, row.GetInt64(0));
@@ -421,12 +421,12 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
             .SelectMany(points => points).Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t0}={p.Value}"));
 
         await WriteAsync(0, 39);
-        Assert.Equal([0L, 39L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal([0L, 39L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
         Assert.Equal(39, store.StagedRows);
         var staged = await ReadAllAsync();
 
         await WriteAsync(39, 1);
-        Assert.Equal([40L, 0L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal([40L, 0L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
         Assert.Equal(0, store.StagedRows);
         Assert.Equal(1, store.StageMoves);
         var moved = await ReadAllAsync();
@@ -447,40 +447,79 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Stage_IsMovedASliceACommit_EveryReportReadOnceMeanwhile()
+    public async Task Stage_IsMovedATableACommit_EveryReportReadOnceMeanwhile()
     {
         var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
-        var options = Options(stageMaxRows: 40);
-        options.StageSliceRows = 10;
-        await using var store = new SqliteTelemetryStore(options);
-        var devices = Enumerable.Range(0, 8).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
+        // 256 devices: tag sets 1-256 in the order of their first reports, blocks of 64 ids a stage table:
+        // 1-63 in table 0, 64-127 in 1, 128-191 in 2, 192-255 in 3, 256 in 4.
+        var devices = Enumerable.Range(0, 256).Select(i => new DeviceTags($"SD-{i:D3}", DeviceKind.SmokeDetector, "acme")).ToArray();
+        await using var store = new SqliteTelemetryStore(Options(stageMaxRows: devices.Length));
         var written = 0;
         // A commit each, and after it a slice of a move in progress.
         async Task WriteAsync(int count)
         {
             for (var end = written + count; written < end; written++)
             {
-                await WriteCommittedReportAsync(store, devices[written * 3 % 8], t0 + written, written);
+                await WriteCommittedReportAsync(store, devices[written % devices.Length], t0 + written, written);
             }
         }
 
         async Task<List<long>> ReadAllAsync() => [.. (await Task.WhenAll(devices.Select(d =>
-            store.ReadAsync(d.DeviceId, DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 1000)))))
+            store.ReadAsync(d.DeviceId, DateTimeOffset.FromUnixTimeMilliseconds(t0), DateTimeOffset.FromUnixTimeMilliseconds(t0 + 10_000)))))
             .SelectMany(points => points).Select(p => p.Time.ToUnixTimeMilliseconds() - t0).Order()];
 
-        // The 40th report fills the stage: the first of four slices (two devices each) moves.
-        await WriteAsync(40);
-        Assert.Equal([10L, 30L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
-        Assert.Equal(0, store.StageMoves);
-        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), await ReadAllAsync());
+        long[] StagedByTable() => Counts([.. SqliteTelemetryStore.StageTableNames.Select(t => $"SELECT COUNT(*) FROM {t}")]);
 
-        // Three more commits move the other slices; a report of a moved slice's device stays staged.
-        await WriteAsync(3);
+        await WriteAsync(255);
+        Assert.Equal([63L, 64L, 64L, 64L, 0L, 0L, 0L, 0L], StagedByTable());
+
+        // The 256th report fills the stage: the first slice moves table 0, the rest stay staged.
+        await WriteAsync(1);
+        Assert.Equal([63L, 193L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
+        Assert.Equal([0L, 64L, 64L, 64L, 1L, 0L, 0L, 0L], StagedByTable());
+        Assert.Equal(0, store.StageMoves);
+        Assert.Equal(Enumerable.Range(0, 256).Select(i => (long)i), await ReadAllAsync());
+
+        // Four more commits move the other four tables. Their reports (devices 0-3's) went to table 0,
+        // moved already: they wait for the next move.
+        await WriteAsync(4);
         Assert.Equal(1, store.StageMoves);
-        Assert.Equal(Enumerable.Range(0, 43).Select(i => (long)i), await ReadAllAsync());
-        Assert.Equal(43L, Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent").Sum());
-        Assert.Equal(Counts("SELECT COUNT(*) FROM reading_recent")[0], store.StagedRows);
-        Assert.InRange(store.StagedRows, 1, 3);
+        Assert.Equal([256L, 4L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
+        Assert.Equal([4L, 0L, 0L, 0L, 0L, 0L, 0L, 0L], StagedByTable());
+        Assert.Equal(4, store.StagedRows);
+        Assert.Equal(Enumerable.Range(0, 260).Select(i => (long)i), await ReadAllAsync());
+    }
+
+    [Fact]
+    public async Task OpenOneTableStage_ItsReportsMovedIntoTheIndex_AndItsTableDropped()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        Directory.CreateDirectory(_dir);
+        using (var old = new SqliteConnection($"Data Source={Options().Path}"))
+        {
+            // The layout before the stage had eight tables: one reading_recent.
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = $"""
+                CREATE TABLE reading_tags (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, UNIQUE (device_id, measurement, kind, vendor, site, grid));
+                CREATE TABLE reading_row (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL);
+                CREATE INDEX reading_row_tags_time ON reading_row (tags_id, time_ms);
+                CREATE TABLE reading_recent (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL);
+                INSERT INTO reading_tags VALUES (1, 'smoke_detector', 'SD-1', 'smoke_detector', 'acme', '', '');
+                INSERT INTO reading_row VALUES ({t}, 1, '{"{"}"smoke":0{"}"}');
+                INSERT INTO reading_recent VALUES ({t + 2}, 1, '{"{"}"smoke":1{"}"}'), ({t + 1}, 1, '{"{"}"smoke":0{"}"}');
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = new SqliteTelemetryStore(Options());
+        await store.FlushAsync();
+
+        var points = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
+        Assert.Equal(["0:smoke=0", "1:smoke=0", "2:smoke=1"], points.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
+        Assert.Equal([3L, 0L, 0L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_recent'"));
     }
 
     [Fact]
@@ -498,7 +537,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await WriteSmokeReportAsync(store, t + 1);
         await store.FlushAsync();
 
-        Assert.Equal([2L, 0L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal([2L, 0L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
         Assert.Equal(2, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 2))).Count);
     }
 
@@ -517,7 +556,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
 
         await WriteSmokeReportAsync(store, t + 6);
         await store.FlushAsync();
-        Assert.Equal([6L, 1L], Counts("SELECT COUNT(*) FROM reading_row", "SELECT COUNT(*) FROM reading_recent"));
+        Assert.Equal([6L, 1L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
 
         var history = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
         Assert.Equal(["0:battery_pct=0", "2:battery_pct=2", "4:battery_pct=4", "6:smoke=0"], history.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
@@ -539,6 +578,11 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     }
 
     /// <summary>Each query's single number, read straight from the database file.</summary>
+    /// <summary>Reports staged, in all the stage's tables (an expression, and the query).</summary>
+    private static readonly string StagedSum = string.Join(" + ", SqliteTelemetryStore.StageTableNames.Select(t => $"(SELECT COUNT(*) FROM {t})"));
+
+    private static readonly string StagedCount = "SELECT " + StagedSum;
+
     private long[] Counts(params string[] queries)
     {
         using var connection = new SqliteConnection($"Data Source={Options().Path}");
@@ -554,12 +598,11 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     [Fact]
     public void Options_Invalid_ClearMessages()
     {
-        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1), StageInterval = TimeSpan.Zero, StageMaxRows = 0, StageSliceRows = 0 }.Validate();
+        var errors = new SqliteTelemetryOptions { Path = "", Retention = TimeSpan.Zero, CommitDelay = TimeSpan.FromMilliseconds(-1), StageInterval = TimeSpan.Zero, StageMaxRows = 0 }.Validate();
 
         Assert.Contains(errors, e => e.Contains("Path", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("StageInterval", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("StageMaxRows", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("StageSliceRows", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Retention", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("CommitDelay", StringComparison.Ordinal));
         Assert.Empty(new SqliteTelemetryOptions().Validate());
