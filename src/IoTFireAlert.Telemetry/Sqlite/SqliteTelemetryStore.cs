@@ -35,6 +35,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// </summary>
     internal const int StageTables = 8;
 
+    private const string IndexedTable = "reading_row";
+
     private const int StageBlockBits = 6;
 
     internal static readonly string[] StageTableNames = [.. Enumerable.Range(0, StageTables).Select(k => $"reading_stage_{k}")];
@@ -42,7 +44,10 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private static readonly string StageTablesSchema = string.Concat(StageTableNames.Select(table =>
         $"CREATE TABLE IF NOT EXISTS {table} (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL);"));
 
-    private static readonly string ReadingViewArms = string.Join(" UNION ALL ", StageTableNames.Prepend("reading_row").Select(table =>
+    /// <summary>The tables reports are read from: the indexed one, then the stage's.</summary>
+    private static readonly string[] ReadingTables = [IndexedTable, .. StageTableNames];
+
+    private static readonly string ReadingViewArms = string.Join(" UNION ALL ", ReadingTables.Select(table =>
         "SELECT r.time_ms, t.measurement, t.device_id, t.kind, t.vendor, t.site, t.grid, f.key AS field, CAST(f.value AS REAL) AS value " +
         $"FROM {table} r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f")) + ";";
 
@@ -51,10 +56,28 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// reports of the whole stage go into its index page together, where inserted as they arrive nearly
     /// every report wrote an index page of its own (1.2 pages of log a report).
     /// </summary>
-    private static readonly string[] MoveStageTable = [.. StageTableNames.Select(table =>
-        $"INSERT INTO reading_row (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM {table} ORDER BY tags_id, time_ms")];
+    private static readonly string[] MoveStageTable = [.. StageTableNames.Select(MoveIntoIndex)];
 
     private static readonly string[] EmptyStageTable = [.. StageTableNames.Select(table => $"DELETE FROM {table}")];
+
+    /// <summary>
+    /// A device's reports of one read, an arm a table: the indexed reports through their index, the
+    /// staged ones (at most a stage) scanned. The device's tag sets are looked up first: joined row by
+    /// row instead, a scan of a stage of 250,000 looked up a tag set for each of its rows (47 ms a read
+    /// against 24). Built once for reads of all fields and once for reads of one.
+    /// </summary>
+    private static readonly string ReadAllFields = ReadSql(oneField: false);
+
+    private static readonly string ReadOneField = ReadSql(oneField: true);
+
+    private static string ReadSql(bool oneField) => string.Join(" UNION ALL ", ReadingTables.Select(table =>
+        $"SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM {table} r JOIN json_each(r.fields) f " +
+        "WHERE r.tags_id IN (SELECT id FROM reading_tags WHERE device_id = @deviceId) AND r.time_ms >= @from AND r.time_ms < @to" +
+        (oneField ? " AND f.key = @field" : ""))) + " ORDER BY TimeMs, Field";
+
+    /// <summary>Copies a table's reports into the indexed table, sorted by device and time.</summary>
+    private static string MoveIntoIndex(string table) =>
+        $"INSERT INTO {IndexedTable} (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM {table} ORDER BY tags_id, time_ms";
 
     /// <summary>The stage table of a tag set.</summary>
     internal static int StageTableOf(long tagsId) => (int)((tagsId >> StageBlockBits) & (StageTables - 1));
@@ -210,7 +233,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _connection.Open();
         // An earlier layout is moved over once: the old view goes (it has the new one's name), the flat table is renamed.
         var flat = _connection.ExecuteScalar<string?>("SELECT type FROM sqlite_master WHERE name = 'reading'") == "table";
-        var perField = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_point'") > 0;
+        var perField = TableExists("reading_point");
         if (flat)
         {
             _connection.Execute("ALTER TABLE reading RENAME TO reading_flat");
@@ -228,10 +251,10 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             migration.Commit();
         }
 
-        if (_connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM sqlite_master WHERE name = '{OneTableStage}'") > 0)
+        if (TableExists(OneTableStage))
         {
             using var migration = _connection.BeginTransaction();
-            _connection.Execute($"INSERT INTO reading_row (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM {OneTableStage} ORDER BY tags_id, time_ms; DROP TABLE {OneTableStage};", transaction: migration);
+            _connection.Execute($"{MoveIntoIndex(OneTableStage)}; DROP TABLE {OneTableStage};", transaction: migration);
             migration.Commit();
         }
 
@@ -371,16 +394,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     {
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // One arm a table: the indexed reports through their index, the staged ones (at most a stage)
-        // scanned. The device's tag sets are looked up first: joined row by row instead, a scan of a
-        // stage of 250,000 looked up a tag set for each of its rows (47 ms a read against 24).
-        string Arm(string table) =>
-            $"SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM {table} r JOIN json_each(r.fields) f " +
-            "WHERE r.tags_id IN (SELECT id FROM reading_tags WHERE device_id = @deviceId) AND r.time_ms >= @from AND r.time_ms < @to" +
-            (field is null ? "" : " AND f.key = @field");
-        var sql = string.Join(" UNION ALL ", StageTableNames.Prepend("reading_row").Select(Arm)) + " ORDER BY TimeMs, Field";
         var rows = await connection.QueryAsync<(long TimeMs, string Field, double Value)>(new CommandDefinition(
-            sql,
+            field is null ? ReadAllFields : ReadOneField,
             new { deviceId, from = from.ToUnixTimeMilliseconds(), to = to.ToUnixTimeMilliseconds(), field },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(r.TimeMs), r.Field, r.Value))];
@@ -559,17 +574,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// and the calls queued meanwhile outgrew the batch pool (fresh objects that lived long enough to be
     /// promoted, and collections that paused the alarm path).
     /// </summary>
-    private StageMove? StartMove()
-    {
-        if (_stagedTables == 0)
-        {
-            Volatile.Write(ref _stagedRows, 0);
-            _stagedSince = Stopwatch.GetTimestamp();
-            return null;
-        }
-
-        return new StageMove(_stagedTables, Stopwatch.GetTimestamp());
-    }
+    private StageMove? StartMove() => _stagedTables == 0 ? null : new StageMove(_stagedTables, Stopwatch.GetTimestamp());
 
     private void MoveNextSlice()
     {
@@ -621,6 +626,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 
         public void Done(int table) => _left &= ~(1 << table);
     }
+
+    private bool TableExists(string name) =>
+        _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @name", new { name }) > 0;
 
     private void Sweep()
     {
