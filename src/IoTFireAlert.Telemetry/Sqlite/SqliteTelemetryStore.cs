@@ -17,9 +17,11 @@ namespace IoTFireAlert.Telemetry.Sqlite;
 /// per field, through json_each). One insert per report instead of one per field: a smoke detector's
 /// message is one row instead of five, an electrical-fire monitor's one instead of ten to fifteen.
 /// Reports are first appended to the stage, eight tables without an index (<c>reading_stage_0</c> to
-/// <c>_7</c>, a device's by its tag set's id), and moved into <c>reading_row</c> (indexed by device and
-/// time) sorted by device every <see cref="SqliteTelemetryOptions.StageInterval"/>; reads and the view
-/// cover them all.
+/// <c>_7</c>, a device's by its tag set's id), and moved into <c>reading_row</c> sorted by device every
+/// <see cref="SqliteTelemetryOptions.StageInterval"/>; reads and the view cover them all. Each move is an
+/// epoch: <c>reading_row</c> is indexed by epoch, device and time, so a move appends to the end of the
+/// index instead of writing into every device's part of it, and a read looks its device up in each epoch
+/// whose time range (<c>reading_epoch</c>) meets the range read.
 /// Calls copy their rows into a bounded queue; one writer task inserts them in transactions, so
 /// callers never contend on the database.
 /// </summary>
@@ -58,6 +60,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// </summary>
     private static readonly string[] MoveStageTable = [.. StageTableNames.Select(MoveIntoIndex)];
 
+    private static readonly string[] WidenEpochTo = [.. StageTableNames.Select(WidenEpoch)];
+
     private static readonly string[] EmptyStageTable = [.. StageTableNames.Select(table => $"DELETE FROM {table}")];
 
     /// <summary>
@@ -66,18 +70,24 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// row instead, a scan of a stage of 250,000 looked up a tag set for each of its rows (47 ms a read
     /// against 24). Built once for reads of all fields and once for reads of one.
     /// </summary>
-    private static readonly string ReadAllFields = ReadSql(oneField: false);
+    internal static readonly string ReadAllFields = ReadSql(oneField: false);
 
     private static readonly string ReadOneField = ReadSql(oneField: true);
 
     private static string ReadSql(bool oneField) => string.Join(" UNION ALL ", ReadingTables.Select(table =>
         $"SELECT r.time_ms AS TimeMs, f.key AS Field, CAST(f.value AS REAL) AS Value FROM {table} r JOIN json_each(r.fields) f " +
-        "WHERE r.tags_id IN (SELECT id FROM reading_tags WHERE device_id = @deviceId) AND r.time_ms >= @from AND r.time_ms < @to" +
+        (table == IndexedTable ? "WHERE r.epoch IN (SELECT epoch FROM reading_epoch WHERE max_time_ms >= @from AND min_time_ms < @to) AND " : "WHERE ") +
+        "r.tags_id IN (SELECT id FROM reading_tags WHERE device_id = @deviceId) AND r.time_ms >= @from AND r.time_ms < @to" +
         (oneField ? " AND f.key = @field" : ""))) + " ORDER BY TimeMs, Field";
 
-    /// <summary>Copies a table's reports into the indexed table, sorted by device and time.</summary>
+    /// <summary>Copies a table's reports into the indexed table as epoch <c>@epoch</c>, sorted by device and time.</summary>
     private static string MoveIntoIndex(string table) =>
-        $"INSERT INTO {IndexedTable} (time_ms, tags_id, fields) SELECT time_ms, tags_id, fields FROM {table} ORDER BY tags_id, time_ms";
+        $"INSERT INTO {IndexedTable} (time_ms, tags_id, fields, epoch) SELECT time_ms, tags_id, fields, @epoch FROM {table} ORDER BY tags_id, time_ms";
+
+    /// <summary>Widens epoch <c>@epoch</c>'s time range to a table's reports, in the transaction that moves them.</summary>
+    private static string WidenEpoch(string table) =>
+        $"INSERT INTO reading_epoch (epoch, min_time_ms, max_time_ms) SELECT @epoch, MIN(time_ms), MAX(time_ms) FROM {table} WHERE true HAVING COUNT(*) > 0 " +
+        "ON CONFLICT (epoch) DO UPDATE SET min_time_ms = MIN(min_time_ms, excluded.min_time_ms), max_time_ms = MAX(max_time_ms, excluded.max_time_ms)";
 
     /// <summary>The stage table of a tag set.</summary>
     internal static int StageTableOf(long tagsId) => (int)((tagsId >> StageBlockBits) & (StageTables - 1));
@@ -101,8 +111,14 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         CREATE TABLE IF NOT EXISTS reading_row (
             time_ms INTEGER NOT NULL,
             tags_id INTEGER NOT NULL,
-            fields  TEXT    NOT NULL);
-        CREATE INDEX IF NOT EXISTS reading_row_tags_time ON reading_row (tags_id, time_ms);
+            fields  TEXT    NOT NULL,
+            epoch   INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX IF NOT EXISTS reading_row_epoch_tags_time ON reading_row (epoch, tags_id, time_ms);
+        CREATE TABLE IF NOT EXISTS reading_epoch (
+            epoch       INTEGER PRIMARY KEY,
+            min_time_ms INTEGER NOT NULL,
+            max_time_ms INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS reading_epoch_max_time ON reading_epoch (max_time_ms);
         {StageTablesSchema}
         DROP VIEW IF EXISTS reading;
         CREATE VIEW reading AS
@@ -201,6 +217,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     private long _stagedSince;
     private long _moveNotBefore;
     private StageMove? _move;
+    // The last epoch: each move indexes its reports as the next one.
+    private long _epoch;
     // Bit k: stage table k holds reports (the writer's only).
     private int _stagedTables;
     private int _disposed;
@@ -243,6 +261,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             _connection.Execute("DROP VIEW IF EXISTS reading");
         }
 
+        // Reports indexed by device and time before epochs: they become epoch 0, already sorted by device.
+        var deviceMajor = TableExists(IndexedTable) && _connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM pragma_table_info('{IndexedTable}') WHERE name = 'epoch'") == 0;
+        if (deviceMajor)
+        {
+            _connection.Execute($"ALTER TABLE {IndexedTable} ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0; DROP INDEX IF EXISTS reading_row_tags_time;");
+        }
+
         _connection.Execute(Schema);
         if (flat || perField)
         {
@@ -251,12 +276,20 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             migration.Commit();
         }
 
-        if (TableExists(OneTableStage))
+        var oneTableStage = TableExists(OneTableStage);
+        if (oneTableStage)
         {
             using var migration = _connection.BeginTransaction();
-            _connection.Execute($"{MoveIntoIndex(OneTableStage)}; DROP TABLE {OneTableStage};", transaction: migration);
+            _connection.Execute($"{MoveIntoIndex(OneTableStage)}; DROP TABLE {OneTableStage};", new { epoch = 0 }, migration);
             migration.Commit();
         }
+
+        if (deviceMajor || flat || perField || oneTableStage)
+        {
+            _connection.Execute($"INSERT OR REPLACE INTO reading_epoch SELECT 0, MIN(time_ms), MAX(time_ms) FROM {IndexedTable} WHERE epoch = 0 HAVING COUNT(*) > 0");
+        }
+
+        _epoch = _connection.ExecuteScalar<long>("SELECT COALESCE(MAX(epoch), 0) FROM reading_epoch");
 
         for (var k = 0; k < StageTables; k++)
         {
@@ -574,7 +607,7 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     /// and the calls queued meanwhile outgrew the batch pool (fresh objects that lived long enough to be
     /// promoted, and collections that paused the alarm path).
     /// </summary>
-    private StageMove? StartMove() => _stagedTables == 0 ? null : new StageMove(_stagedTables, Stopwatch.GetTimestamp());
+    private StageMove? StartMove() => _stagedTables == 0 ? null : new StageMove(_stagedTables, ++_epoch, Stopwatch.GetTimestamp());
 
     private void MoveNextSlice()
     {
@@ -584,7 +617,9 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         try
         {
             _transaction.Begin();
-            _connection.Execute(MoveStageTable[table]);
+            var epoch = new { epoch = move.Epoch };
+            _connection.Execute(WidenEpochTo[table], epoch);
+            _connection.Execute(MoveStageTable[table], epoch);
             var moved = _connection.Execute(EmptyStageTable[table]);
             _transaction.Commit();
             Volatile.Write(ref _stagedRows, Math.Max(0, _stagedRows - moved));
@@ -614,9 +649,12 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
     }
 
     /// <summary>A move in progress: the stage tables (bits) still to move; reports that reach a moved table meanwhile wait for the next move.</summary>
-    private sealed class StageMove(int tables, long started)
+    private sealed class StageMove(int tables, long epoch, long started)
     {
         private int _left = tables;
+
+        /// <summary>The epoch its reports are indexed as, one for all its slices.</summary>
+        public long Epoch { get; } = epoch;
 
         public long Started { get; } = started;
 
@@ -763,6 +801,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             "DELETE FROM reading_row WHERE rowid < COALESCE((SELECT rowid FROM reading_row WHERE time_ms >= @cutoff ORDER BY rowid LIMIT 1), " +
             "(SELECT MAX(rowid) + 1 FROM reading_row), 0)",
             new { cutoff });
+        // Epochs that lost all their reports (the oldest, as rows go in arrival order).
+        _connection.Execute("DELETE FROM reading_epoch WHERE epoch < COALESCE((SELECT MIN(epoch) FROM reading_row), (SELECT MAX(epoch) + 1 FROM reading_epoch))");
         foreach (var table in (string[])["fleet_position", "alarm_event"])
         {
             deleted += _connection.Execute($"DELETE FROM {table} WHERE time_ms < @cutoff", new { cutoff });

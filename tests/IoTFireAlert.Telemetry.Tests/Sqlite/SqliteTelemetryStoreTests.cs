@@ -478,6 +478,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal([63L, 193L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
         Assert.Equal([0L, 64L, 64L, 64L, 1L, 0L, 0L, 0L], StagedByTable());
         Assert.Equal(0, store.StageMoves);
+        Assert.Equal([$"1:{t0}-{t0 + 62}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch"));
         Assert.Equal(Enumerable.Range(0, 256).Select(i => (long)i), await ReadAllAsync());
 
         // Four more commits move the other four tables. Their reports (devices 0-3's) went to table 0,
@@ -487,7 +488,102 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal([256L, 4L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
         Assert.Equal([4L, 0L, 0L, 0L, 0L, 0L, 0L, 0L], StagedByTable());
         Assert.Equal(4, store.StagedRows);
+        // All its slices are one epoch, its range widened by each.
+        Assert.Equal([$"1:{t0}-{t0 + 255}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch"));
+        Assert.Equal(["1"], Rows("SELECT DISTINCT epoch FROM reading_row"));
         Assert.Equal(Enumerable.Range(0, 260).Select(i => (long)i), await ReadAllAsync());
+    }
+
+    [Fact]
+    public async Task Moves_AreEpochsAppendedToTheIndex_AReadLooksUpTheEpochsMeetingItsRange()
+    {
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+        var devices = Enumerable.Range(0, 3).Select(i => new DeviceTags($"SD-{i}", DeviceKind.SmokeDetector, "acme")).ToArray();
+        await using var store = new SqliteTelemetryStore(Options(stageMaxRows: 3));
+        // Three moves of three reports (tag sets 1-3 for SD-0 to SD-2, in the first move's order); the
+        // later moves' devices arrive in other orders, and the third holds a straggler stamped before
+        // everything else.
+        int[] order = [0, 1, 2, 2, 1, 0, 2, 0, 1];
+        long[] times = [t0 + 10, t0 + 11, t0 + 12, t0 + 20, t0 + 21, t0 + 22, t0 + 30, t0 + 31, t0 - 50];
+        for (var i = 0; i < times.Length; i++)
+        {
+            await WriteCommittedReportAsync(store, devices[order[i]], times[i], i);
+        }
+
+        Assert.Equal(3, store.StageMoves);
+        Assert.Equal(
+            [$"1:{t0 + 10}-{t0 + 12}", $"2:{t0 + 20}-{t0 + 22}", $"3:{t0 - 50}-{t0 + 31}"],
+            Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch ORDER BY epoch"));
+        // Each move appended after the last: in arrival order the rows run by epoch, device, time.
+        Assert.Equal(
+            ["1:1", "1:2", "1:3", "2:1", "2:2", "2:3", "3:1", "3:2", "3:3"],
+            Rows("SELECT epoch || ':' || tags_id FROM reading_row ORDER BY rowid"));
+
+        async Task<string> ReadAsync(string device, long from, long to) => string.Join(' ', (await store.ReadAsync(device,
+            DateTimeOffset.FromUnixTimeMilliseconds(from), DateTimeOffset.FromUnixTimeMilliseconds(to))).Select(p => p.Time.ToUnixTimeMilliseconds() - t0));
+
+        Assert.Equal("12 20", await ReadAsync("SD-2", t0, t0 + 30));
+        Assert.Equal("21", await ReadAsync("SD-1", t0 + 15, t0 + 25));
+        Assert.Equal("-50 11", await ReadAsync("SD-1", t0 - 100, t0 + 15));
+        Assert.Equal("-50 11 21", await ReadAsync("SD-1", t0 - 100, t0 + 100));
+        Assert.Equal("", await ReadAsync("SD-1", t0 + 32, t0 + 100));
+
+        // The indexed table is looked up by epoch and device, the epochs by their end: neither is scanned.
+        var plan = Rows("EXPLAIN QUERY PLAN " + SqliteTelemetryStore.ReadAllFields);
+        Assert.Contains("SEARCH r USING INDEX reading_row_epoch_tags_time (epoch=? AND tags_id=? AND time_ms>? AND time_ms<?)", plan);
+        Assert.Contains("SEARCH reading_epoch USING INDEX reading_epoch_max_time (max_time_ms>?)", plan);
+        // Only the stage's tables are scanned, an arm each.
+        Assert.Equal(SqliteTelemetryStore.StageTableNames.Length, plan.Count(step => step.StartsWith("SCAN r")));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN reading"));
+    }
+
+    [Fact]
+    public async Task Sweep_DeletesTheEpochsWhoseReportsAreAllGone()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var options = Options(TimeSpan.FromDays(1), TimeSpan.FromHours(1), stageMaxRows: 2);
+        await using (var store = new SqliteTelemetryStore(options))
+        {
+            long[] times = [.. new[] { TimeSpan.FromDays(3), TimeSpan.FromDays(2), TimeSpan.FromDays(2), TimeSpan.FromHours(1) }.Select(age => (now - age).ToUnixTimeMilliseconds())];
+            foreach (var time in times)
+            {
+                await WriteCommittedReportAsync(store, _sd, time, 50);
+            }
+
+            Assert.Equal(["1", "2"], Rows("SELECT epoch FROM reading_epoch ORDER BY epoch"));
+        }
+
+        // The sweep runs as the writer starts.
+        await using (var store = new SqliteTelemetryStore(options))
+        {
+            await store.FlushAsync();
+            Assert.Equal(3, store.RowsDeleted);
+            Assert.Equal(["2"], Rows("SELECT epoch FROM reading_epoch ORDER BY epoch"));
+            Assert.Single(await store.ReadAsync("SD-1", now.AddDays(-10), now));
+        }
+    }
+
+    [Fact]
+    public async Task OpenDeviceMajorIndex_ItsReportsBecomeEpochZero_NewMovesFollow()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        // The layout before epochs: reading_row indexed by device and time.
+        CreateEarlierLayout($"""
+            CREATE TABLE reading_tags (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
+                vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, UNIQUE (device_id, measurement, kind, vendor, site, grid));
+            CREATE TABLE reading_row (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL);
+            CREATE INDEX reading_row_tags_time ON reading_row (tags_id, time_ms);
+            INSERT INTO reading_tags VALUES (1, 'smoke_detector', 'SD-1', 'smoke_detector', 'acme', '', '');
+            INSERT INTO reading_row VALUES ({t}, 1, '{"{"}"smoke":0{"}"}'), ({t + 5}, 1, '{"{"}"smoke":1{"}"}');
+            """);
+
+        await using var store = new SqliteTelemetryStore(Options(stageMaxRows: 1));
+        await WriteCommittedReportAsync(store, _sd, t + 2, 90);
+
+        Assert.Equal([$"0:{t}-{t + 5}", $"1:{t + 2}-{t + 2}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch ORDER BY epoch"));
+        Assert.Equal(["reading_row_epoch_tags_time"], Rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reading_row'"));
+        var points = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
+        Assert.Equal(["0:smoke=0", "2:battery_pct=90", "5:smoke=1"], points.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
     }
 
     [Fact]
@@ -520,6 +616,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         var points = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
         Assert.Equal(["0:smoke=0", "1:smoke=0", "2:smoke=1"], points.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
         Assert.Equal([3L, 0L, 0L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_recent'"));
+        Assert.Equal([$"0:{t}-{t + 2}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch"));
     }
 
     [Fact]
@@ -577,12 +674,29 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         SqliteConnection.ClearAllPools();
     }
 
-    /// <summary>Each query's single number, read straight from the database file.</summary>
     /// <summary>Reports staged, in all the stage's tables (an expression, and the query).</summary>
     private static readonly string StagedSum = string.Join(" + ", SqliteTelemetryStore.StageTableNames.Select(t => $"(SELECT COUNT(*) FROM {t})"));
 
     private static readonly string StagedCount = "SELECT " + StagedSum;
 
+    /// <summary>A query's rows as text, the last column of each (a query plan's detail), read straight from the database file.</summary>
+    private string[] Rows(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Options().Path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetValue(reader.FieldCount - 1).ToString()!);
+        }
+
+        return [.. rows];
+    }
+
+    /// <summary>Each query's single number, read straight from the database file.</summary>
     private long[] Counts(params string[] queries)
     {
         using var connection = new SqliteConnection($"Data Source={Options().Path}");
