@@ -33,7 +33,7 @@ public sealed class SqliteTelemetryOptions
 
     /// <summary>
     /// How long reports stay in the unindexed stage tables before they are moved, sorted by device,
-    /// into <c>reading_row</c> (indexed by device and time). Inserted one by one into that index, nearly every
+    /// into <c>reading_row</c> (indexed by move, device and time). Inserted one by one into that index, nearly every
     /// report wrote an index page of its own once the index had outgrown the few pages a commit touches;
     /// moved together, a device's reports of the whole stage share one. A read scans the stage (at most this
     /// long, or <see cref="StageMaxRows"/> reports), so longer stages write less and read more.

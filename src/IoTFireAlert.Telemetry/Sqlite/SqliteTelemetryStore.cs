@@ -261,11 +261,12 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             _connection.Execute("DROP VIEW IF EXISTS reading");
         }
 
-        // Reports indexed by device and time before epochs: they become epoch 0, already sorted by device.
-        var deviceMajor = TableExists(IndexedTable) && _connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM pragma_table_info('{IndexedTable}') WHERE name = 'epoch'") == 0;
-        if (deviceMajor)
+        // Reports indexed by device and time before epochs become epoch 0, already sorted by device.
+        if (TableExists(IndexedTable) && _connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM pragma_table_info('{IndexedTable}') WHERE name = 'epoch'") == 0)
         {
-            _connection.Execute($"ALTER TABLE {IndexedTable} ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0; DROP INDEX IF EXISTS reading_row_tags_time;");
+            using var migration = _connection.BeginTransaction();
+            _connection.Execute($"ALTER TABLE {IndexedTable} ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0; DROP INDEX IF EXISTS reading_row_tags_time;", transaction: migration);
+            migration.Commit();
         }
 
         _connection.Execute(Schema);
@@ -276,17 +277,18 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
             migration.Commit();
         }
 
-        var oneTableStage = TableExists(OneTableStage);
-        if (oneTableStage)
+        if (TableExists(OneTableStage))
         {
             using var migration = _connection.BeginTransaction();
             _connection.Execute($"{MoveIntoIndex(OneTableStage)}; DROP TABLE {OneTableStage};", new { epoch = 0 }, migration);
             migration.Commit();
         }
 
-        if (deviceMajor || flat || perField || oneTableStage)
+        // The reports the layouts above left as epoch 0 get its time range once, after every move into it
+        // (so also when an open was interrupted between them).
+        if (_connection.ExecuteScalar<long>("SELECT COUNT(*) FROM reading_epoch WHERE epoch = 0") == 0)
         {
-            _connection.Execute($"INSERT OR REPLACE INTO reading_epoch SELECT 0, MIN(time_ms), MAX(time_ms) FROM {IndexedTable} WHERE epoch = 0 HAVING COUNT(*) > 0");
+            _connection.Execute($"INSERT INTO reading_epoch SELECT 0, MIN(time_ms), MAX(time_ms) FROM {IndexedTable} WHERE epoch = 0 HAVING COUNT(*) > 0");
         }
 
         _epoch = _connection.ExecuteScalar<long>("SELECT COALESCE(MAX(epoch), 0) FROM reading_epoch");
