@@ -478,7 +478,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal([63L, 193L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount));
         Assert.Equal([0L, 64L, 64L, 64L, 1L, 0L, 0L, 0L], StagedByTable());
         Assert.Equal(0, store.StageMoves);
-        Assert.Equal([$"1:{t0}-{t0 + 62}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch"));
+        Assert.Equal([$"1:{t0}-{t0 + 62}"], Rows(EpochRanges));
         Assert.Equal(Enumerable.Range(0, 256).Select(i => (long)i), await ReadAllAsync());
 
         // Four more commits move the other four tables. Their reports (devices 0-3's) went to table 0,
@@ -489,7 +489,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal([4L, 0L, 0L, 0L, 0L, 0L, 0L, 0L], StagedByTable());
         Assert.Equal(4, store.StagedRows);
         // All its slices are one epoch, its range widened by each.
-        Assert.Equal([$"1:{t0}-{t0 + 255}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch"));
+        Assert.Equal([$"1:{t0}-{t0 + 255}"], Rows(EpochRanges));
         Assert.Equal(["1"], Rows("SELECT DISTINCT epoch FROM reading_row"));
         Assert.Equal(Enumerable.Range(0, 260).Select(i => (long)i), await ReadAllAsync());
     }
@@ -513,7 +513,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         Assert.Equal(3, store.StageMoves);
         Assert.Equal(
             [$"1:{t0 + 10}-{t0 + 12}", $"2:{t0 + 20}-{t0 + 22}", $"3:{t0 - 50}-{t0 + 31}"],
-            Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch ORDER BY epoch"));
+            Rows(EpochRanges));
         // Each move appended after the last: in arrival order the rows run by epoch, device, time.
         Assert.Equal(
             ["1:1", "1:2", "1:3", "2:1", "2:2", "2:3", "3:1", "3:2", "3:3"],
@@ -580,10 +580,29 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         await using var store = new SqliteTelemetryStore(Options(stageMaxRows: 1));
         await WriteCommittedReportAsync(store, _sd, t + 2, 90);
 
-        Assert.Equal([$"0:{t}-{t + 5}", $"1:{t + 2}-{t + 2}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch ORDER BY epoch"));
+        Assert.Equal([$"0:{t}-{t + 5}", $"1:{t + 2}-{t + 2}"], Rows(EpochRanges));
         Assert.Equal(["reading_row_epoch_tags_time"], Rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reading_row'"));
         var points = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
         Assert.Equal(["0:smoke=0", "2:battery_pct=90", "5:smoke=1"], points.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
+    }
+
+    [Fact]
+    public async Task OpenInterruptedAfterItsColumnWasAdded_EpochZeroStillGetsItsRange()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        // An open that stopped after the epoch column was added, before anything else.
+        CreateEarlierLayout($"""
+            CREATE TABLE reading_tags (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
+                vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, UNIQUE (device_id, measurement, kind, vendor, site, grid));
+            CREATE TABLE reading_row (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL, epoch INTEGER NOT NULL DEFAULT 0);
+            INSERT INTO reading_tags VALUES (1, 'smoke_detector', 'SD-1', 'smoke_detector', 'acme', '', '');
+            INSERT INTO reading_row VALUES ({t}, 1, '{"{"}"smoke":0{"}"}', 0), ({t + 5}, 1, '{"{"}"smoke":1{"}"}', 0);
+            """);
+
+        await using var store = new SqliteTelemetryStore(Options());
+
+        Assert.Equal([$"0:{t}-{t + 5}"], Rows(EpochRanges));
+        Assert.Equal(2, (await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10))).Count);
     }
 
     [Fact]
@@ -616,7 +635,7 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         var points = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
         Assert.Equal(["0:smoke=0", "1:smoke=0", "2:smoke=1"], points.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
         Assert.Equal([3L, 0L, 0L], Counts("SELECT COUNT(*) FROM reading_row", StagedCount, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'reading_recent'"));
-        Assert.Equal([$"0:{t}-{t + 2}"], Rows("SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch"));
+        Assert.Equal([$"0:{t}-{t + 2}"], Rows(EpochRanges));
     }
 
     [Fact]
@@ -678,6 +697,9 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     private static readonly string StagedSum = string.Join(" + ", SqliteTelemetryStore.StageTableNames.Select(t => $"(SELECT COUNT(*) FROM {t})"));
 
     private static readonly string StagedCount = "SELECT " + StagedSum;
+
+    /// <summary>Each epoch's time range, "epoch:min-max", in epoch order.</summary>
+    private const string EpochRanges = "SELECT epoch || ':' || min_time_ms || '-' || max_time_ms FROM reading_epoch ORDER BY epoch";
 
     /// <summary>A query's rows as text, the last column of each (a query plan's detail), read straight from the database file.</summary>
     private string[] Rows(string sql)
