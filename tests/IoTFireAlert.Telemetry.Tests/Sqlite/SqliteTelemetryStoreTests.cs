@@ -568,12 +568,9 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     {
         var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
         // The layout before epochs: reading_row indexed by device and time.
-        CreateEarlierLayout($"""
-            CREATE TABLE reading_tags (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
-                vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, UNIQUE (device_id, measurement, kind, vendor, site, grid));
+        CreateEarlierLayout(TagSetOfSd1 + $"""
             CREATE TABLE reading_row (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL);
             CREATE INDEX reading_row_tags_time ON reading_row (tags_id, time_ms);
-            INSERT INTO reading_tags VALUES (1, 'smoke_detector', 'SD-1', 'smoke_detector', 'acme', '', '');
             INSERT INTO reading_row VALUES ({t}, 1, '{"{"}"smoke":0{"}"}'), ({t + 5}, 1, '{"{"}"smoke":1{"}"}');
             """);
 
@@ -591,11 +588,8 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
     {
         var t = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
         // An open that stopped after the epoch column was added, before anything else.
-        CreateEarlierLayout($"""
-            CREATE TABLE reading_tags (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
-                vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, UNIQUE (device_id, measurement, kind, vendor, site, grid));
+        CreateEarlierLayout(TagSetOfSd1 + $"""
             CREATE TABLE reading_row (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL, epoch INTEGER NOT NULL DEFAULT 0);
-            INSERT INTO reading_tags VALUES (1, 'smoke_detector', 'SD-1', 'smoke_detector', 'acme', '', '');
             INSERT INTO reading_row VALUES ({t}, 1, '{"{"}"smoke":0{"}"}', 0), ({t + 5}, 1, '{"{"}"smoke":1{"}"}', 0);
             """);
 
@@ -677,6 +671,14 @@ public sealed class SqliteTelemetryStoreTests : IDisposable
         var history = await store.ReadAsync("SD-1", DateTimeOffset.FromUnixTimeMilliseconds(t), DateTimeOffset.FromUnixTimeMilliseconds(t + 10));
         Assert.Equal(["0:battery_pct=0", "2:battery_pct=2", "4:battery_pct=4", "6:smoke=0"], history.Select(p => $"{p.Time.ToUnixTimeMilliseconds() - t}:{p.Field}={p.Value}"));
     }
+
+    /// <summary>The tag-set table of every layout since tag sets, with SD-1's as tag set 1.</summary>
+    private const string TagSetOfSd1 = """
+        CREATE TABLE reading_tags (id INTEGER PRIMARY KEY, measurement TEXT NOT NULL, device_id TEXT NOT NULL, kind TEXT NOT NULL,
+            vendor TEXT NOT NULL, site TEXT NOT NULL, grid TEXT NOT NULL, UNIQUE (device_id, measurement, kind, vendor, site, grid));
+        INSERT INTO reading_tags VALUES (1, 'smoke_detector', 'SD-1', 'smoke_detector', 'acme', '', '');
+
+        """;
 
     /// <summary>A database file as an earlier version of the store left it, before the store opens it.</summary>
     private void CreateEarlierLayout(string sql)
