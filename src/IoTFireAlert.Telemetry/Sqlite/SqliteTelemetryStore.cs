@@ -29,8 +29,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
 {
     /// <summary>
     /// The stage's tables, each table a slice of a move. A device's reports go to the table of its tag
-    /// set's id, blocks of 64 ids in turn, so each slice writes its own part of the device index. A slice
-    /// reads its table once and empties it without reading its pages (SQLite drops them for a DELETE with
+    /// set's id, blocks of 64 ids in turn (indexed by device first, each slice then wrote its own part of
+    /// the index; by epoch, the slices of a move interleave at the index's end). A slice reads its table once and empties it without reading its pages (SQLite drops them for a DELETE with
     /// no WHERE). One table with slices by id range cost twice the CPU a move and three times the log:
     /// each slice scanned the whole stage and its delete rewrote nearly every page of it
     /// (bench/sqlite/stage_layouts.py, bench/RESULTS.md).
@@ -54,15 +54,13 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         $"FROM {table} r JOIN reading_tags t ON t.id = r.tags_id JOIN json_each(r.fields) f")) + ";";
 
     /// <summary>
-    /// A slice: one stage table moved into the indexed table sorted by device, then emptied. A device's
-    /// reports of the whole stage go into its index page together, where inserted as they arrive nearly
-    /// every report wrote an index page of its own (1.2 pages of log a report).
+    /// A slice's statements, a stage table each: the move's epoch widened to the table's reports, the
+    /// reports copied into the indexed table sorted by device, the table emptied. A device's reports of the
+    /// whole stage go into its index page together, where inserted as they arrive nearly every report
+    /// wrote an index page of its own (1.2 pages of log a report).
     /// </summary>
-    private static readonly string[] MoveStageTable = [.. StageTableNames.Select(MoveIntoIndex)];
-
-    private static readonly string[] WidenEpochTo = [.. StageTableNames.Select(WidenEpoch)];
-
-    private static readonly string[] EmptyStageTable = [.. StageTableNames.Select(table => $"DELETE FROM {table}")];
+    private static readonly SliceStatements[] Slices = [.. StageTableNames.Select(table =>
+        new SliceStatements(WidenEpoch(table), MoveIntoIndex(table), $"DELETE FROM {table}"))];
 
     /// <summary>
     /// A device's reports of one read, an arm a table: the indexed reports through their index, the
@@ -619,10 +617,11 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         try
         {
             _transaction.Begin();
+            var (widenEpoch, moveIntoIndex, empty) = Slices[table];
             var epoch = new { epoch = move.Epoch };
-            _connection.Execute(WidenEpochTo[table], epoch);
-            _connection.Execute(MoveStageTable[table], epoch);
-            var moved = _connection.Execute(EmptyStageTable[table]);
+            _connection.Execute(widenEpoch, epoch);
+            _connection.Execute(moveIntoIndex, epoch);
+            var moved = _connection.Execute(empty);
             _transaction.Commit();
             Volatile.Write(ref _stagedRows, Math.Max(0, _stagedRows - moved));
             _stagedTables &= ~(1 << table);
@@ -649,6 +648,8 @@ public sealed class SqliteTelemetryStore : ITelemetrySink, ITelemetryReader
         _moveNotBefore = Stopwatch.GetTimestamp() + (long)(_options.StageInterval.TotalSeconds * Stopwatch.Frequency);
         _writeFailed?.Invoke(e, 0);
     }
+
+    private sealed record SliceStatements(string WidenEpoch, string MoveIntoIndex, string Empty);
 
     /// <summary>A move in progress: the stage tables (bits) still to move; reports that reach a moved table meanwhile wait for the next move.</summary>
     private sealed class StageMove(int tables, long epoch, long started)
