@@ -2,7 +2,7 @@
 """How the layout of the telemetry store's stage changes the cost of moving it into the device index.
 
     python3 bench/sqlite/stage_layouts.py [--indexed N] [LAYOUT ...]
-    # layouts: sliced range blocks modulo epochs (default: all); N reports indexed, default 2,000,000
+    # layouts: sliced range blocks modulo epochs epoch-ranges (default: all); N reports indexed, default 2,000,000
 
 Builds, for each layout, a database in a temporary folder with the store's two tables of reports
 (reading_row indexed by device and time, holding N reports of 50,000 devices written sorted as
@@ -20,6 +20,8 @@ then the time to read 200 devices' whole histories.
 - epochs: as blocks, but reading_row indexed by (epoch, device, time), each move an epoch (the indexed
   reports as earlier moves left them, an epoch a stage): a move appends to the end of the index, and a
   read looks its device up in every epoch.
+- epoch-ranges: as epochs, with the stage tables by eighths of the id span (as range): each slice then
+  appends strictly after the one before.
 Python's own SQLite, not the server's; compare the layouts within one run.
 """
 import os
@@ -42,7 +44,13 @@ TABLE_OF = {
     "blocks": lambda device: (device >> 6) % SLICES,
     "modulo": lambda device: device % SLICES,
     "epochs": lambda device: (device >> 6) % SLICES,
+    "epoch-ranges": lambda device: (device - 1) * SLICES // DEVICES,
 }
+
+
+def by_epoch(layout):
+    """Whether reading_row is indexed by (epoch, device, time) in this layout."""
+    return layout.startswith("epoch")
 
 
 def cpu_seconds():
@@ -55,14 +63,14 @@ def build(path, layout, indexed_count):
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("CREATE TABLE reading_row (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL, epoch INTEGER NOT NULL DEFAULT 0)")
-    db.execute("CREATE INDEX reading_row_tags_time ON reading_row (" + ("epoch, " if layout == "epochs" else "") + "tags_id, time_ms)")
+    db.execute("CREATE INDEX reading_row_tags_time ON reading_row (" + ("epoch, " if by_epoch(layout) else "") + "tags_id, time_ms)")
     tables = [f"reading_recent_{k}" for k in range(1 if layout == "sliced" else SLICES)]
     for table in tables:
         db.execute(f"CREATE TABLE {table} (time_ms INTEGER NOT NULL, tags_id INTEGER NOT NULL, fields TEXT NOT NULL)")
     random.seed(1)
     # Sorted by device a stage at a time, as moves leave them; by epoch then device in the epochs layout.
     indexed = [(t, random.randrange(1, DEVICES + 1), FIELDS, t // STAGED) for t in range(indexed_count)]
-    indexed.sort(key=(lambda r: (r[3], r[1], r[0])) if layout == "epochs" else (lambda r: (r[1], r[0])))
+    indexed.sort(key=(lambda r: (r[3], r[1], r[0])) if by_epoch(layout) else (lambda r: (r[1], r[0])))
     db.execute("BEGIN")
     db.executemany("INSERT INTO reading_row VALUES (?, ?, ?, ?)", indexed)
     db.execute("COMMIT")
@@ -96,7 +104,7 @@ def move(db, layout, tables, epoch):
 def read_ms(db, layout, epochs):
     """Milliseconds to read one device's whole history, over 200 devices."""
     # In the epochs layout a lookup an epoch, as the store reads (every epoch: the whole history).
-    epoch = f"epoch IN ({','.join(map(str, range(epochs)))}) AND " if layout == "epochs" else ""
+    epoch = f"epoch IN ({','.join(map(str, range(epochs)))}) AND " if by_epoch(layout) else ""
     started = time.monotonic()
     for device in range(1, DEVICES, DEVICES // 200):
         db.execute(f"SELECT time_ms, fields FROM reading_row WHERE {epoch}tags_id = ? AND time_ms >= 0", (device,)).fetchall()
